@@ -1,0 +1,32 @@
+package io.parley.translate.api;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A machine translation engine. It declares the language pairs it serves; a request carries
+ * one pair and any number of texts, and completes with one translation per text, in order.
+ * Implementations are thread-safe and may batch requests from many callers.
+ */
+public interface Translator extends AutoCloseable {
+
+    /** A short stable name, e.g. {@code apertium}; shown by {@code /v1/languages}. */
+    String engine();
+
+    /** The pairs this engine translates directly. */
+    Set<LanguagePair> pairs();
+
+    /**
+     * Translates {@code texts} from {@code pair.source()} to {@code pair.target()}.
+     * The future fails with a {@link TranslationException} carrying a stable code.
+     */
+    CompletableFuture<List<Translation>> translate(LanguagePair pair, List<String> texts);
+
+    /** Gets a pair ready (starts processes, loads models) so that its first request is not slow. */
+    default void prepare(LanguagePair pair) {
+    }
+
+    @Override
+    void close();
+}
