@@ -20,12 +20,14 @@ public record SphinxConfig(int absoluteBeamWidth, double relativeBeamWidth,
                            int maxSessions, int preloadedDecoders, double maxBacklogSeconds) {
 
     /**
-     * Measured on the dev clips (see bench/results): Sphinx4's own defaults (beam 20000,
-     * 1e-60) run at about 2.3x real time on one core; these beams bring one stream to about
-     * half of real time.
+     * Chosen by {@code ./parley bench sphinx} (bench/results/sphinx.json), one stream on one
+     * pinned core: Sphinx4's own beams (20000 states, word beam 200) take 2.0 s per second of
+     * audio; 4000 states and a word beam of 30 take 0.34 s with the same relative beams, and
+     * lose one word of 71 on the LibriVox clips (WER 0.254 against 0.239). Narrower beams
+     * lose far more (3000: 0.352).
      */
     public static SphinxConfig defaults() {
-        return new SphinxConfig(2000, 1e-50, 20, 1e-30, 8.0, 500, 250, 4, 1, 30.0);
+        return new SphinxConfig(4000, 1e-60, 30, 1e-40, 8.0, 500, 250, 4, 1, 30.0);
     }
 
     public SphinxConfig {

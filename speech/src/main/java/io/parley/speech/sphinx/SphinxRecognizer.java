@@ -9,6 +9,7 @@ import io.parley.speech.recognizer.SpeechRecognizer;
 
 import java.util.ArrayDeque;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.logging.Logger;
@@ -26,6 +27,7 @@ public final class SphinxRecognizer implements SpeechRecognizer {
     private final SphinxConfig config;
     private final ArrayDeque<SphinxDecoder> idle = new ArrayDeque<>();
     private final AtomicInteger active = new AtomicInteger();
+    private final Set<SphinxSession> sessions = ConcurrentHashMap.newKeySet();
     private final DoubleAdder audioSeconds = new DoubleAdder();
     private final DoubleAdder computeSeconds = new DoubleAdder();
     private int loaded;
@@ -75,6 +77,7 @@ public final class SphinxRecognizer implements SpeechRecognizer {
             active.incrementAndGet();
         }
         SphinxSession session = new SphinxSession(this, config, options, listener);
+        sessions.add(session);
         session.start();
         return session;
     }
@@ -104,7 +107,8 @@ public final class SphinxRecognizer implements SpeechRecognizer {
         }
     }
 
-    void sessionEnded() {
+    void sessionEnded(SphinxSession session) {
+        sessions.remove(session);
         active.decrementAndGet();
     }
 
@@ -115,7 +119,8 @@ public final class SphinxRecognizer implements SpeechRecognizer {
 
     @Override
     public RecognizerStats stats() {
-        return new RecognizerStats(audioSeconds.sum(), computeSeconds.sum(), active.get());
+        double backlog = sessions.stream().mapToDouble(SphinxSession::backlogSeconds).sum();
+        return new RecognizerStats(audioSeconds.sum(), computeSeconds.sum(), active.get(), backlog);
     }
 
     @Override

@@ -112,8 +112,9 @@ final class SphinxSession implements RecognizerSession {
         } catch (Throwable t) {
             if (!aborted) {
                 LOG.log(Level.WARNING, "Sphinx4 failed on stream " + options.streamId(), t);
-                listener.onError(new RecognizerException("engine_failed",
-                        "the speech recognizer failed: " + t.getMessage(), t));
+                RecognizerException failure = new RecognizerException("engine_failed",
+                        "the speech recognizer failed: " + t, t);
+                deliver(() -> listener.onError(failure));
             }
         } finally {
             input.abort();
@@ -122,8 +123,8 @@ final class SphinxSession implements RecognizerSession {
                 owner.release(decoder, reusable);
             }
             reportProgress();
-            owner.sessionEnded();
-            listener.onEnd();
+            owner.sessionEnded(this);
+            deliver(listener::onEnd);
         }
     }
 
@@ -145,8 +146,20 @@ final class SphinxSession implements RecognizerSession {
             return;
         }
         lastPartial = text;
-        listener.onPartial(new Utterance(utteranceIndex, text, "en",
-                words.getFirst().start(), words.getLast().end(), words));
+        Utterance partial = new Utterance(utteranceIndex, text, "en", words.getFirst().start(), words.getLast().end(), words);
+        deliver(() -> listener.onPartial(partial));
+    }
+
+    /**
+     * Hands a result to the listener. A listener that throws is a bug on its side; it is logged,
+     * and recognition of the stream goes on rather than dying with it.
+     */
+    private void deliver(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "the listener of stream " + options.streamId() + " failed on a result", e);
+        }
     }
 
     private void emitFinal(Result result) {
@@ -157,7 +170,8 @@ final class SphinxSession implements RecognizerSession {
         }
         double start = words.isEmpty() ? 0 : words.getFirst().start();
         double end = words.isEmpty() ? 0 : words.getLast().end();
-        listener.onFinal(new Utterance(utteranceIndex, text, "en", start, end, words));
+        Utterance fin = new Utterance(utteranceIndex, text, "en", start, end, words);
+        deliver(() -> listener.onFinal(fin));
         utteranceIndex++;
         lastPartial = "";
     }

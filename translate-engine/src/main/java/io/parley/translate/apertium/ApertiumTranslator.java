@@ -74,8 +74,8 @@ public final class ApertiumTranslator implements Translator {
                 .thenApply(ignored -> parts.stream().map(CompletableFuture::join).toList());
     }
 
-    /** Texts waiting for an answer, summed over directions: a queue depth for monitoring. */
-    public int pending() {
+    @Override
+    public int pendingRequests() {
         return pipelines.values().stream().mapToInt(ApertiumPipeline::pending).sum();
     }
 

@@ -23,6 +23,11 @@ public interface Translator extends AutoCloseable {
      */
     CompletableFuture<List<Translation>> translate(LanguagePair pair, List<String> texts);
 
+    /** Texts accepted and not yet translated: a queue depth for monitoring. */
+    default int pendingRequests() {
+        return 0;
+    }
+
     /** Gets a pair ready (starts processes, loads models) so that its first request is not slow. */
     default void prepare(LanguagePair pair) {
     }

@@ -1,0 +1,25 @@
+package io.parley.bench;
+
+import io.vertx.core.json.JsonObject;
+
+/** {@code ./parley bench <name>}: runs one benchmark, prints its JSON and saves it under bench/results/. */
+public final class Bench {
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String name = args.length > 0 ? args[0] : "";
+        JsonObject result = switch (name) {
+            case "e2e" -> EndToEndBench.run();
+            case "sphinx" -> SphinxTuningBench.run();
+            default -> {
+                System.err.println("usage: parley bench e2e|sphinx");
+                System.exit(2);
+                yield null;
+            }
+        };
+        BenchOutput.save(name, result);
+        System.exit(0);
+    }
+}

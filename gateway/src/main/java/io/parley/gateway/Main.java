@@ -1,0 +1,66 @@
+package io.parley.gateway;
+
+import io.parley.gateway.config.CommandLine;
+import io.parley.gateway.config.GatewayConfig;
+import io.parley.gateway.engines.Engines;
+import io.parley.translate.api.LanguageCodes;
+import io.parley.translate.routing.Route;
+import io.vertx.core.Vertx;
+
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/** {@code parley run}: loads the engines, starts the gateway, says where it listens and what it can do. */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        GatewayConfig config;
+        try {
+            config = CommandLine.parse(args);
+        } catch (CommandLine.HelpRequested help) {
+            System.out.print(CommandLine.USAGE);
+            return;
+        } catch (IllegalArgumentException e) {
+            System.err.println("parley: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        long t0 = System.nanoTime();
+        Engines engines = Engines.load(config, line -> System.out.println("  " + line));
+        Vertx vertx = Vertx.vertx();
+        ParleyServer server;
+        try {
+            server = ParleyServer.start(vertx, config, engines).await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            System.err.println("parley: cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage());
+            engines.close();
+            vertx.close();
+            System.exit(1);
+            return;
+        }
+        String host = config.host().equals("0.0.0.0") ? "localhost" : config.host();
+        String url = "http://" + host + ":" + server.port() + "/";
+        System.out.printf("%nParley is listening on %s (ready in %.1f s)%n", url, (System.nanoTime() - t0) / 1e9);
+        System.out.println("  demo page:     " + url);
+        System.out.println("  speech engine: " + engines.recognizer().engine() + ", languages "
+                + engines.recognizer().languages());
+        System.out.println("  translation:   " + engines.translators().stream().map(t -> t.engine() + " ("
+                + t.pairs().size() + " directions)").collect(Collectors.joining(", ")));
+        System.out.println("  caption languages: " + engines.viewerLanguages().stream()
+                .map(l -> l + " " + LanguageCodes.englishName(l)).collect(Collectors.joining(", ")));
+        for (Route route : engines.router().routes()) {
+            if (engines.recognizer().languages().contains(route.pair().source())) {
+                System.out.println("    " + String.join(" -> ", route.languages()) + "  via " + String.join(" + ", route.engines()));
+            }
+        }
+        System.out.println("Press Ctrl+C to stop.");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            engines.close();
+            vertx.close();
+        }, "parley-shutdown"));
+    }
+}

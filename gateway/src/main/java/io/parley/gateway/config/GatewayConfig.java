@@ -1,0 +1,63 @@
+package io.parley.gateway.config;
+
+import io.parley.speech.sphinx.SphinxConfig;
+import io.parley.translate.apertium.ApertiumConfig;
+
+import java.util.Optional;
+
+/**
+ * Everything the gateway needs to start, validated before anything is loaded.
+ *
+ * @param host        interface to listen on
+ * @param port        TCP port; 0 picks a free one
+ * @param asrEngine   the speech engine ({@code sphinx})
+ * @param sphinx      Sphinx4 tuning
+ * @param apertium    where Apertium lives
+ * @param limits      per-client limits
+ * @param apiKey      if set, creating a room needs {@code Authorization: Bearer <apiKey>}
+ */
+public record GatewayConfig(String host, int port, String asrEngine, SphinxConfig sphinx,
+                            ApertiumConfig apertium, Limits limits, Optional<String> apiKey) {
+
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 8080;
+
+    public GatewayConfig {
+        if (host == null || host.isBlank()) {
+            throw new IllegalArgumentException("host must not be empty");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be between 0 and 65535, not " + port);
+        }
+        if (!"sphinx".equals(asrEngine)) {
+            throw new IllegalArgumentException("unknown speech engine '" + asrEngine + "'; available: sphinx");
+        }
+        if (sphinx == null || apertium == null || limits == null || apiKey == null) {
+            throw new IllegalArgumentException("sphinx, apertium, limits and apiKey must be given");
+        }
+        if (apiKey.isPresent() && apiKey.get().length() < 16) {
+            throw new IllegalArgumentException("an API key must be at least 16 characters long");
+        }
+    }
+
+    public static GatewayConfig defaults() {
+        return new GatewayConfig(DEFAULT_HOST, DEFAULT_PORT, "sphinx", SphinxConfig.defaults(),
+                ApertiumConfig.defaults(), Limits.defaults(), Optional.empty());
+    }
+
+    public GatewayConfig withPort(int newPort) {
+        return new GatewayConfig(host, newPort, asrEngine, sphinx, apertium, limits, apiKey);
+    }
+
+    public GatewayConfig withLimits(Limits newLimits) {
+        return new GatewayConfig(host, port, asrEngine, sphinx, apertium, newLimits, apiKey);
+    }
+
+    public GatewayConfig withSphinx(SphinxConfig newSphinx) {
+        return new GatewayConfig(host, port, asrEngine, newSphinx, apertium, limits, apiKey);
+    }
+
+    public GatewayConfig withApiKey(String key) {
+        return new GatewayConfig(host, port, asrEngine, sphinx, apertium, limits, Optional.ofNullable(key));
+    }
+}

@@ -1,0 +1,81 @@
+package io.parley.gateway.engines;
+
+import io.parley.gateway.config.GatewayConfig;
+import io.parley.speech.recognizer.SpeechRecognizer;
+import io.parley.speech.sphinx.SphinxRecognizer;
+import io.parley.translate.api.Translator;
+import io.parley.translate.apertium.ApertiumTranslator;
+import io.parley.translate.routing.Route;
+import io.parley.translate.routing.TranslationRouter;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/**
+ * The loaded engines: one speech recognizer shared by every stream, the translators, and the
+ * routes between languages. Engines know nothing of the gateway; the gateway reaches them
+ * only through their SPIs.
+ */
+public final class Engines implements AutoCloseable {
+
+    private final SpeechRecognizer recognizer;
+    private final List<Translator> translators;
+    private final TranslationRouter router;
+
+    public Engines(SpeechRecognizer recognizer, List<Translator> translators) {
+        this.recognizer = recognizer;
+        this.translators = List.copyOf(translators);
+        this.router = new TranslationRouter(this.translators);
+    }
+
+    /** Loads the engines the configuration names, reporting progress as it goes. */
+    public static Engines load(GatewayConfig config, Consumer<String> progress) {
+        progress.accept("loading speech engine " + config.asrEngine() + " ...");
+        long t0 = System.nanoTime();
+        SpeechRecognizer recognizer = new SphinxRecognizer(config.sphinx());
+        progress.accept(String.format("speech engine %s ready in %.1f s", recognizer.engine(), (System.nanoTime() - t0) / 1e9));
+        progress.accept("discovering Apertium pairs in " + config.apertium().modesDir() + " ...");
+        ApertiumTranslator apertium = ApertiumTranslator.discover(config.apertium());
+        progress.accept("Apertium: " + apertium.pairs().size() + " translation directions");
+        return new Engines(recognizer, List.of(apertium));
+    }
+
+    public SpeechRecognizer recognizer() {
+        return recognizer;
+    }
+
+    public List<Translator> translators() {
+        return translators;
+    }
+
+    public TranslationRouter router() {
+        return router;
+    }
+
+    public Optional<Route> route(String source, String target) {
+        return router.route(source, target);
+    }
+
+    /** Languages a viewer may ask for: what is spoken, and what that can be translated into. */
+    public Set<String> viewerLanguages() {
+        Set<String> langs = new TreeSet<>(recognizer.languages());
+        for (String spoken : recognizer.languages()) {
+            langs.addAll(router.targetsFrom(spoken));
+        }
+        return langs;
+    }
+
+    /** Pending translation requests summed over engines, for monitoring. */
+    public int translationQueueDepth() {
+        return translators.stream().mapToInt(Translator::pendingRequests).sum();
+    }
+
+    @Override
+    public void close() {
+        recognizer.close();
+        translators.forEach(Translator::close);
+    }
+}

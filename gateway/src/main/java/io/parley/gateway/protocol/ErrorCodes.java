@@ -1,0 +1,49 @@
+package io.parley.gateway.protocol;
+
+/**
+ * The stable error codes of the v1 protocol. Clients may switch on them; their meaning never
+ * changes. Codes raised by engines (e.g. {@code unsupported_language}, {@code recognizer_busy},
+ * {@code bad_audio_frame}) travel unchanged.
+ */
+public final class ErrorCodes {
+
+    /** A text frame or request body that is not JSON, or not a JSON object. */
+    public static final String BAD_JSON = "bad_json";
+    /** JSON of the wrong shape: a missing or mistyped field. */
+    public static final String INVALID_REQUEST = "invalid_request";
+    /** A message type the endpoint does not know. */
+    public static final String UNKNOWN_MESSAGE = "unknown_message";
+    /** Binary audio before the start message. */
+    public static final String AUDIO_BEFORE_START = "audio_before_start";
+    /** A second start message on one speaker socket. */
+    public static final String ALREADY_STARTED = "already_started";
+    /** A format other than pcm_s16le and opus. */
+    public static final String UNKNOWN_FORMAT = "unknown_format";
+    /** A language nobody can recognise or translate into. */
+    public static final String UNSUPPORTED_LANGUAGE = "unsupported_language";
+    /** A frame over the size limit; it was not read. */
+    public static final String FRAME_TOO_LARGE = "frame_too_large";
+    /** Frames or audio arriving faster than allowed; the excess was not accepted. */
+    public static final String RATE_LIMITED = "rate_limited";
+    /** No such room (or it was closed). */
+    public static final String ROOM_NOT_FOUND = "room_not_found";
+    /** No token was presented. */
+    public static final String UNAUTHORIZED = "unauthorized";
+    /** A token was presented but does not allow this. */
+    public static final String FORBIDDEN = "forbidden";
+    /** A limit on rooms, speakers or viewers was reached. */
+    public static final String CAPACITY = "capacity_reached";
+    /** A viewer that did not read its captions fast enough; reconnect with since. */
+    public static final String SLOW_VIEWER = "slow_viewer";
+    /** A speaker silent past the idle timeout. */
+    public static final String IDLE_TIMEOUT = "idle_timeout";
+    /** An unknown HTTP path. */
+    public static final String NOT_FOUND = "not_found";
+    /** An export format other than json, vtt and srt. */
+    public static final String UNKNOWN_EXPORT_FORMAT = "unknown_export_format";
+    /** Anything unexpected on the server's side. */
+    public static final String INTERNAL = "internal_error";
+
+    private ErrorCodes() {
+    }
+}

@@ -1,0 +1,49 @@
+package io.parley.gateway.room;
+
+import io.parley.speech.recognizer.RecognizedWord;
+
+import java.util.List;
+
+/**
+ * One caption as viewers receive it: a partial or final of one segment, in one language.
+ *
+ * @param seq          room-wide order of publication; a translation keeps the seq of its source
+ * @param segment      room-wide id of the utterance; a partial and its final share it
+ * @param isFinal      whether the segment is closed
+ * @param lang         the language of {@code text}
+ * @param text         the caption text
+ * @param start        seconds from the start of the speaker's stream
+ * @param end          seconds from the start of the speaker's stream
+ * @param streamOffset seconds from the room's creation to the start of the speaker's stream,
+ *                     so that exports can put several speakers on one time line
+ * @param speaker      the speaker's display name
+ * @param words        per-word times and confidences (captions in the spoken language only)
+ * @param source       for a translation, the text it was translated from; null otherwise
+ * @param flagged      words the translator could not translate with confidence
+ * @param untranslated true if a translation was due but could not be made, so the text is the source text
+ */
+public record Caption(long seq, long segment, boolean isFinal, String lang, String text,
+                      double start, double end, double streamOffset, String speaker,
+                      List<RecognizedWord> words, Source source, List<String> flagged, boolean untranslated) {
+
+    /** The original of a translated caption. */
+    public record Source(String lang, String text) {
+    }
+
+    public Caption {
+        words = List.copyOf(words);
+        flagged = List.copyOf(flagged);
+    }
+
+    /** This caption translated into {@code targetLang}. */
+    public Caption translated(String targetLang, String translation, List<String> flaggedWords) {
+        return new Caption(seq, segment, isFinal, targetLang, translation, start, end, streamOffset, speaker,
+                List.of(), new Source(lang, text), flaggedWords, false);
+    }
+
+    /** This caption delivered to {@code targetLang} viewers in its own language, because no translation could be made. */
+    public Caption untranslatedFor(String targetLang) {
+        return new Caption(seq, segment, isFinal, lang, text, start, end, streamOffset, speaker,
+                words, null, List.of(), true);
+    }
+}

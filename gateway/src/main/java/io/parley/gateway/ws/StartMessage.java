@@ -1,0 +1,82 @@
+package io.parley.gateway.ws;
+
+import io.parley.gateway.protocol.ErrorCodes;
+import io.parley.speech.audio.AudioEncoding;
+import io.parley.speech.audio.AudioFormatException;
+import io.parley.speech.audio.AudioStreamFormat;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A speaker's first message, checked field by field:
+ * {@code {"type":"start","format":"pcm_s16le","sampleRate":16000,"channels":1,"language":"en","speaker":"Ana"}}.
+ *
+ * @param format   the audio's encoding, rate and channels
+ * @param language an ISO 639 code or {@code auto}, not yet checked against the engine
+ * @param speaker  display name
+ */
+record StartMessage(AudioStreamFormat format, String language, String speaker) {
+
+    static final int MAX_SPEAKER_NAME = 64;
+
+    /** A start message that cannot be used; {@link #code()} is the error code to send. */
+    static final class Invalid extends RuntimeException {
+        private final String code;
+
+        Invalid(String code, String message) {
+            super(message);
+            this.code = code;
+        }
+
+        String code() {
+            return code;
+        }
+    }
+
+    static StartMessage parse(JsonObject msg) {
+        String formatName = string(msg, "format", null);
+        if (formatName == null) {
+            throw new Invalid(ErrorCodes.INVALID_REQUEST, "start needs \"format\": \"pcm_s16le\" or \"opus\"");
+        }
+        AudioEncoding encoding = AudioEncoding.fromWireName(formatName).orElseThrow(() ->
+                new Invalid(ErrorCodes.UNKNOWN_FORMAT, "unknown format '" + formatName + "'; use pcm_s16le or opus"));
+        Integer defaultRate = encoding == AudioEncoding.OPUS ? 48000 : null;
+        int sampleRate = integer(msg, "sampleRate", defaultRate);
+        int channels = integer(msg, "channels", 1);
+        String language = string(msg, "language", "auto");
+        String speaker = string(msg, "speaker", "Speaker").strip();
+        if (speaker.isEmpty() || speaker.length() > MAX_SPEAKER_NAME || speaker.chars().anyMatch(Character::isISOControl)) {
+            throw new Invalid(ErrorCodes.INVALID_REQUEST,
+                    "\"speaker\" must be 1 to " + MAX_SPEAKER_NAME + " printable characters");
+        }
+        try {
+            return new StartMessage(new AudioStreamFormat(encoding, sampleRate, channels), language, speaker);
+        } catch (AudioFormatException e) {
+            throw new Invalid(e.code(), e.getMessage());
+        }
+    }
+
+    private static String string(JsonObject msg, String field, String fallback) {
+        Object v = msg.getValue(field);
+        if (v == null) {
+            return fallback;
+        }
+        if (!(v instanceof String s)) {
+            throw new Invalid(ErrorCodes.INVALID_REQUEST, "\"" + field + "\" must be a string");
+        }
+        return s;
+    }
+
+    private static int integer(JsonObject msg, String field, Integer fallback) {
+        Object v = msg.getValue(field);
+        if (v == null) {
+            if (fallback == null) {
+                throw new Invalid(ErrorCodes.INVALID_REQUEST, "start needs \"" + field + "\"");
+            }
+            return fallback;
+        }
+        if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+            throw new Invalid(ErrorCodes.INVALID_REQUEST, "\"" + field + "\" must be a whole number");
+        }
+        return n.intValue();
+    }
+}

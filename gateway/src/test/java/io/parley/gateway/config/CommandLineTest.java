@@ -1,0 +1,53 @@
+package io.parley.gateway.config;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CommandLineTest {
+
+    @Test
+    void defaultsAndOptions() {
+        GatewayConfig c = CommandLine.parse(new String[0]);
+        assertEquals(8080, c.port());
+        assertEquals("127.0.0.1", c.host());
+        GatewayConfig o = CommandLine.parse(new String[]{"--port", "9000", "--host", "0.0.0.0", "--max-streams", "2",
+                "--end-silence-ms", "700"});
+        assertEquals(9000, o.port());
+        assertEquals("0.0.0.0", o.host());
+        assertEquals(2, o.sphinx().maxSessions());
+        assertEquals(700, o.sphinx().endSilenceMs());
+    }
+
+    @Test
+    void mistakesAreExplainedToAPerson() {
+        IllegalArgumentException notNumber = assertThrows(IllegalArgumentException.class,
+                () -> CommandLine.parse(new String[]{"--port", "eighty"}));
+        assertTrue(notNumber.getMessage().contains("--port takes a whole number"), notNumber.getMessage());
+        IllegalArgumentException range = assertThrows(IllegalArgumentException.class,
+                () -> CommandLine.parse(new String[]{"--port", "70000"}));
+        assertTrue(range.getMessage().contains("between 0 and 65535"), range.getMessage());
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> CommandLine.parse(new String[]{"--colour"}));
+        assertTrue(unknown.getMessage().contains("unknown option '--colour'"));
+        IllegalArgumentException engine = assertThrows(IllegalArgumentException.class,
+                () -> CommandLine.parse(new String[]{"--asr", "kaldi"}));
+        assertTrue(engine.getMessage().contains("available: sphinx"));
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> CommandLine.parse(new String[]{"--port"}));
+        assertTrue(missing.getMessage().contains("--port needs a value"));
+        IllegalArgumentException silence = assertThrows(IllegalArgumentException.class,
+                () -> CommandLine.parse(new String[]{"--end-silence-ms", "10"}));
+        assertTrue(silence.getMessage().contains("endSilenceMs must be between 100 and 5000"), silence.getMessage());
+        assertThrows(CommandLine.HelpRequested.class, () -> CommandLine.parse(new String[]{"--help"}));
+    }
+
+    @Test
+    void limitsRefuseInconsistentValues() {
+        Limits d = Limits.defaults();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> d.withViewerQueues(100, 50, 0));
+        assertTrue(e.getMessage().contains("viewerHardQueueBytes"));
+    }
+}
