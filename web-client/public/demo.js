@@ -74,21 +74,18 @@ function render(box, c, panel) {
   who.textContent = c.speaker;
   line.append(who);
   const flagged = new Set(c.flagged || []);
-  if (c.words && c.final) {
-    c.words.forEach((w, i) => {
-      const span = document.createElement('span');
-      span.textContent = (i ? ' ' : '') + w.w;
-      if (w.conf !== undefined && w.conf < 0.5) span.className = 'low';
-      line.append(span);
-    });
-  } else {
-    c.text.split(' ').forEach((w, i) => {
-      const span = document.createElement('span');
-      span.textContent = (i ? ' ' : '') + w;
-      if (flagged.has(w.replace(/[.,;:!?]$/, ''))) span.className = 'flagged';
-      line.append(span);
-    });
-  }
+  // Words as spans, so that uncertain ones can be marked: low recognition confidence, or
+  // flagged by the translator as unknown to it.
+  const words = c.words && c.final
+    ? c.words.map((w) => ({ text: w.w, mark: w.conf !== undefined && w.conf < 0.5 ? 'low' : '' }))
+    : c.text.split(' ').map((w) => ({ text: w, mark: flagged.has(w.replace(/[.,;:!?]$/, '')) ? 'flagged' : '' }));
+  words.forEach((w, i) => {
+    if (i) line.append(' ');
+    const span = document.createElement('span');
+    span.textContent = w.text;
+    if (w.mark) span.className = w.mark;
+    line.append(span);
+  });
   if (c.final) {
     panel.lastSeq = Math.max(panel.lastSeq, c.seq);
     if (!c.text) line.remove();

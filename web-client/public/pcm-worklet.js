@@ -3,7 +3,8 @@
 class PcmChunker extends AudioWorkletProcessor {
   constructor() {
     super();
-    this.chunk = new Int16Array(Math.round(sampleRate / 10));
+    this.size = Math.round(sampleRate / 10);
+    this.chunk = new Int16Array(this.size);
     this.filled = 0;
   }
 
@@ -15,9 +16,10 @@ class PcmChunker extends AudioWorkletProcessor {
       const v = Math.max(-1, Math.min(1, channel[i]));
       peak = Math.max(peak, Math.abs(v));
       this.chunk[this.filled++] = v < 0 ? v * 0x8000 : v * 0x7fff;
-      if (this.filled === this.chunk.length) {
+      if (this.filled === this.size) {
+        // The buffer is transferred, not copied, and is unusable here afterwards.
         this.port.postMessage({ pcm: this.chunk.buffer, peak }, [this.chunk.buffer]);
-        this.chunk = new Int16Array(this.chunk.length);
+        this.chunk = new Int16Array(this.size);
         this.filled = 0;
         peak = 0;
       }
