@@ -47,7 +47,7 @@ public final class SpeakerSocket implements CaptionSink {
     private final Engines engines;
     private final Limits limits;
     private final GatewayMetrics metrics;
-    private final MessageRate rate;
+    private final InboundFrames frames;
     private final String connectionId;
 
     // Touched on the connection's event loop, except `state`, which the recognizer's end also sets.
@@ -67,7 +67,7 @@ public final class SpeakerSocket implements CaptionSink {
         this.engines = engines;
         this.limits = limits;
         this.metrics = metrics;
-        this.rate = new MessageRate(limits.maxMessagesPerSecond());
+        this.frames = new InboundFrames(limits, this::error);
         this.connectionId = connectionId;
     }
 
@@ -89,30 +89,15 @@ public final class SpeakerSocket implements CaptionSink {
 
     private void onText(String text) {
         lastMessageNanos = System.nanoTime();
-        if (!withinRate()) {
+        JsonObject msg = frames.message(text);
+        if (msg == null) {
             return;
         }
-        if (FrameSize.utf8Length(text) > limits.maxTextFrameBytes()) {
-            error(ErrorCodes.FRAME_TOO_LARGE, "control messages are limited to " + limits.maxTextFrameBytes() + " bytes");
-            return;
-        }
-        JsonObject msg;
-        try {
-            msg = new JsonObject(text);
-        } catch (RuntimeException e) {
-            error(ErrorCodes.BAD_JSON, "a text frame must be a JSON object: " + e.getMessage());
-            return;
-        }
-        String type = msg.getValue("type") instanceof String s ? s : null;
-        if (type == null) {
-            error(ErrorCodes.INVALID_REQUEST, "every message needs a string \"type\"");
-            return;
-        }
-        switch (type) {
+        switch (msg.getString("type")) {
             case "start" -> onStart(msg);
             case "stop" -> onStop();
             case "keepalive" -> { }
-            default -> error(ErrorCodes.UNKNOWN_MESSAGE, "unknown message type '" + type
+            default -> error(ErrorCodes.UNKNOWN_MESSAGE, "unknown message type '" + msg.getString("type")
                     + "'; a speaker sends start, stop and keepalive");
         }
     }
@@ -193,7 +178,7 @@ public final class SpeakerSocket implements CaptionSink {
 
     private void onAudio(Buffer frame) {
         lastMessageNanos = System.nanoTime();
-        if (!withinRate()) {
+        if (!frames.withinRate()) {
             return;
         }
         if (frame.length() > limits.maxAudioFrameBytes()) {
@@ -232,17 +217,6 @@ public final class SpeakerSocket implements CaptionSink {
         }
         acceptedSeconds += seconds;
         metrics.audioFrameAccepted();
-    }
-
-    private boolean withinRate() {
-        if (rate.allow()) {
-            return true;
-        }
-        if (rate.firstRefusal()) {
-            error(ErrorCodes.RATE_LIMITED, "more than " + limits.maxMessagesPerSecond()
-                    + " frames in one second; the excess is not used");
-        }
-        return false;
     }
 
     // ---- stream end ----

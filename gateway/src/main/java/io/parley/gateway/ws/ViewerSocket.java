@@ -29,7 +29,7 @@ public final class ViewerSocket implements CaptionSink {
     private final GatewayMetrics metrics;
     private final AtomicLong unsentBytes = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final MessageRate rate;
+    private final InboundFrames frames;
 
     public ViewerSocket(ServerWebSocket ws, Room room, String lang, Limits limits, GatewayMetrics metrics) {
         this.ws = ws;
@@ -37,7 +37,7 @@ public final class ViewerSocket implements CaptionSink {
         this.lang = lang;
         this.limits = limits;
         this.metrics = metrics;
-        this.rate = new MessageRate(limits.maxMessagesPerSecond());
+        this.frames = new InboundFrames(limits, this::refuse);
     }
 
     /** Starts delivering: a ready message, every final after {@code since}, then live captions. */
@@ -47,7 +47,11 @@ public final class ViewerSocket implements CaptionSink {
             room.removeViewer(this);
         });
         ws.exceptionHandler(e -> ws.close());
-        ws.binaryMessageHandler(b -> refuse(ErrorCodes.INVALID_REQUEST, "viewers send no binary frames"));
+        ws.binaryMessageHandler(b -> {
+            if (frames.withinRate()) {
+                refuse(ErrorCodes.INVALID_REQUEST, "viewers send no binary frames");
+            }
+        });
         ws.textMessageHandler(this::onText);
         ws.writeTextMessage(new JsonObject().put("type", "ready").put("room", room.id())
                 .put("lang", lang).put("lastSeq", room.lastSeq()).encode());
@@ -58,24 +62,11 @@ public final class ViewerSocket implements CaptionSink {
     }
 
     private void onText(String text) {
-        if (!rate.allow()) {
-            if (rate.firstRefusal()) {
-                refuse(ErrorCodes.RATE_LIMITED, "too many messages; at most " + limits.maxMessagesPerSecond() + " per second");
-            }
+        JsonObject msg = frames.message(text);
+        if (msg == null) {
             return;
         }
-        if (FrameSize.utf8Length(text) > limits.maxTextFrameBytes()) {
-            refuse(ErrorCodes.FRAME_TOO_LARGE, "control messages are limited to " + limits.maxTextFrameBytes() + " bytes");
-            return;
-        }
-        JsonObject msg;
-        try {
-            msg = new JsonObject(text);
-        } catch (RuntimeException e) {
-            refuse(ErrorCodes.BAD_JSON, "a text frame must be a JSON object");
-            return;
-        }
-        String type = msg.getValue("type") instanceof String s ? s : "";
+        String type = msg.getString("type");
         if (!type.equals("keepalive") && !type.equals("ping")) {
             refuse(ErrorCodes.UNKNOWN_MESSAGE, "viewers may send {\"type\":\"keepalive\"} only, not '" + type + "'");
         }

@@ -7,7 +7,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,16 +43,6 @@ class ApertiumTranslatorTest {
         return translator.translate(pair, List.of(text)).get(30, TimeUnit.SECONDS).getFirst();
     }
 
-    /** The same text through Apertium's own command line, as an independent reference. */
-    static String apertiumCli(String mode, String text) throws Exception {
-        Process p = new ProcessBuilder("apertium", "-u", mode).start();
-        p.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        return out;
-    }
-
     @Test
     void discoversInstalledDirectionsAsIso6391Pairs() {
         assertTrue(translator.pairs().contains(EN_ES), translator.pairs().toString());
@@ -65,7 +54,7 @@ class ApertiumTranslatorTest {
         for (String text : List.of("Good morning, everyone, and welcome to today's meeting.",
                 "Please turn on the captions so that everyone can follow along.",
                 "he was not an ill disposed young man")) {
-            assertEquals(apertiumCli("eng-spa", text), one(EN_ES, text).text(), text);
+            assertEquals(ApertiumReference.translate("eng-spa", text), one(EN_ES, text).text(), text);
         }
     }
 
@@ -80,7 +69,7 @@ class ApertiumTranslatorTest {
         // A NUL in the text must not split the request: the next request still gets its own answer.
         Translation withNul = one(EN_ES, "The dog\0 is big.");
         assertFalse(withNul.text().isEmpty());
-        assertEquals(apertiumCli("eng-spa", "Hello world."), one(EN_ES, "Hello world.").text());
+        assertEquals(ApertiumReference.translate("eng-spa", "Hello world."), one(EN_ES, "Hello world.").text());
     }
 
     @Test
@@ -110,7 +99,7 @@ class ApertiumTranslatorTest {
     @Test
     void aCrashedProcessIsRestartedAndLosesNoAcceptedText() throws Exception {
         ApertiumPipeline pipeline = translator.pipeline(EN_ES);
-        assertEquals(apertiumCli("eng-spa", "Hello world."), one(EN_ES, "Hello world.").text());
+        assertEquals(ApertiumReference.translate("eng-spa", "Hello world."), one(EN_ES, "Hello world.").text());
         int restartsBefore = pipeline.restarts();
         List<CompletableFuture<List<Translation>>> futures = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
@@ -120,7 +109,7 @@ class ApertiumTranslatorTest {
         for (int i = 0; i < futures.size(); i++) {
             assertTrue(futures.get(i).get(60, TimeUnit.SECONDS).getFirst().text().contains(Integer.toString(i)));
         }
-        assertEquals(apertiumCli("eng-spa", "Hello world."), one(EN_ES, "Hello world.").text());
+        assertEquals(ApertiumReference.translate("eng-spa", "Hello world."), one(EN_ES, "Hello world.").text());
         assertTrue(pipeline.restarts() >= restartsBefore, "restart counted");
     }
 
