@@ -124,7 +124,7 @@ final class EndToEndBench {
         BenchOutput.progress("warm-up stream (not measured)");
         JsonObject room = gw.createRoom();
         Speaker speaker = Speaker.start(gw, room.getString("room"), room.getString("speakerToken"), "pcm_s16le", 16000, "Warm-up");
-        for (EvaluationSet.Clip clip : EvaluationSet.locate().clips().subList(0, 3)) {
+        for (EvaluationSet.Clip clip : EvaluationSet.locate().clips().subList(0, 6)) {
             speaker.sendClip(WavFile.read(clip.wav()));
         }
         speaker.stop();

@@ -91,10 +91,6 @@ public final class ParleyServer {
         return metrics;
     }
 
-    public RoomRegistry rooms() {
-        return rooms;
-    }
-
     public Future<Void> close() {
         vertx.cancelTimer(sweeper);
         return server.close().andThen(ar -> workers.shutdown());

@@ -5,11 +5,9 @@ import io.parley.speech.recognizer.SpeechRecognizer;
 import io.parley.speech.sphinx.SphinxRecognizer;
 import io.parley.translate.api.Translator;
 import io.parley.translate.apertium.ApertiumTranslator;
-import io.parley.translate.routing.Route;
 import io.parley.translate.routing.TranslationRouter;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -53,10 +51,6 @@ public final class Engines implements AutoCloseable {
 
     public TranslationRouter router() {
         return router;
-    }
-
-    public Optional<Route> route(String source, String target) {
-        return router.route(source, target);
     }
 
     /** Languages a viewer may ask for: what is spoken, and what that can be translated into. */

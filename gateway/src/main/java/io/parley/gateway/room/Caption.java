@@ -41,8 +41,8 @@ public record Caption(long seq, long segment, boolean isFinal, String lang, Stri
                 List.of(), new Source(lang, text), flaggedWords, false);
     }
 
-    /** This caption delivered to {@code targetLang} viewers in its own language, because no translation could be made. */
-    public Caption untranslatedFor(String targetLang) {
+    /** This caption as delivered, in its own language and so marked, where no translation could be made. */
+    public Caption asUntranslated() {
         return new Caption(seq, segment, isFinal, lang, text, start, end, streamOffset, speaker,
                 words, null, List.of(), true);
     }

@@ -77,7 +77,7 @@ final class LanguageChannel {
         Optional<Route> route = router.route(source.lang(), lang);
         if (route.isEmpty()) {
             metrics.translationFailed();
-            return CompletableFuture.completedFuture(source.untranslatedFor(lang));
+            return CompletableFuture.completedFuture(source.asUntranslated());
         }
         return CompletableFuture.supplyAsync(() -> route.get().translate(List.of(source.text())), executor)
                 .thenCompose(f -> f)
@@ -86,7 +86,7 @@ final class LanguageChannel {
                         // The final is still delivered, in its own language and marked so: never lost.
                         LOG.log(Level.WARNING, "translation " + source.lang() + "->" + lang + " failed", error);
                         metrics.translationFailed();
-                        return source.untranslatedFor(lang);
+                        return source.asUntranslated();
                     }
                     metrics.translated();
                     var t = translations.getFirst();

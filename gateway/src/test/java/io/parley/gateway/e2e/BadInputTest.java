@@ -164,6 +164,24 @@ class BadInputTest {
     }
 
     @Test
+    void withAnApiKeyOnlyItsHolderMayCreateRooms() throws Exception {
+        String key = "k-" + "0123456789abcdef";
+        TestGateway locked = gw.withConfig(gw.config.withApiKey(key));
+        try {
+            HttpResponse<String> anonymous = locked.http.send(HttpRequest.newBuilder(URI.create(locked.http("/v1/rooms")))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, anonymous.statusCode());
+            assertEquals("unauthorized", new JsonObject(anonymous.body()).getString("code"));
+            HttpResponse<String> holder = locked.http.send(HttpRequest.newBuilder(URI.create(locked.http("/v1/rooms")))
+                    .header("Authorization", "Bearer " + key)
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(201, holder.statusCode());
+        } finally {
+            locked.server.close();
+        }
+    }
+
+    @Test
     void anUnknownViewerLanguageIsRefused() throws Exception {
         SocketClient v = SocketClient.connect(gw.ws("/v1/rooms/" + room.getString("room") + "/captions?lang=tlh"),
                 room.getString("viewerToken"));

@@ -55,7 +55,11 @@ public final class TestGateway {
 
     /** A second server on the same engines, with other limits. */
     public TestGateway withLimits(Limits limits) throws Exception {
-        GatewayConfig other = config.withLimits(limits);
+        return withConfig(config.withLimits(limits));
+    }
+
+    /** A second server on the same engines, with another configuration. */
+    public TestGateway withConfig(GatewayConfig other) throws Exception {
         ParleyServer s = ParleyServer.start(vertx, other, engines).await(30, TimeUnit.SECONDS);
         return new TestGateway(vertx, engines, other, s);
     }

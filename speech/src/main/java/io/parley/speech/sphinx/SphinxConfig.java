@@ -21,10 +21,10 @@ public record SphinxConfig(int absoluteBeamWidth, double relativeBeamWidth,
 
     /**
      * Chosen by {@code ./parley bench sphinx} (bench/results/sphinx.json), one stream on one
-     * pinned core: Sphinx4's own beams (20000 states, word beam 200) take 2.0 s per second of
-     * audio; 4000 states and a word beam of 30 take 0.34 s with the same relative beams, and
-     * lose one word of 71 on the LibriVox clips (WER 0.254 against 0.239). Narrower beams
-     * lose far more (3000: 0.352).
+     * pinned core: Sphinx4's own beams (20000 states, word beam 200) take 1.85 s per second of
+     * audio; 4000 states and a word beam of 30 take 0.32 s with the same relative beams, and
+     * lose two words of 71 on the LibriVox clips (WER 0.282 against 0.254); 8000 states take
+     * 0.56 s for no gain there, and narrower beams lose more (3000: 0.324, 2000: 0.352).
      */
     public static SphinxConfig defaults() {
         return new SphinxConfig(4000, 1e-60, 30, 1e-40, 8.0, 500, 250, 4, 1, 30.0);

@@ -84,6 +84,7 @@ final class SphinxDecoder {
         }
         int frameMs = 10;
         Map<String, String> values = Map.of(
+                "cmnInit", initialCepstralMean(),
                 "absoluteBeamWidth", Integer.toString(config.absoluteBeamWidth()),
                 "relativeBeamWidth", String.format(Locale.ROOT, "%.3e", config.relativeBeamWidth()),
                 "absoluteWordBeamWidth", Integer.toString(config.absoluteWordBeamWidth()),
@@ -95,6 +96,21 @@ final class SphinxDecoder {
             template = template.replace("${" + v.getKey() + "}", v.getValue());
         }
         return template;
+    }
+
+    /** The acoustic model's own starting point for cepstral mean normalisation, from its feat.params. */
+    private static String initialCepstralMean() throws IOException {
+        try (InputStream in = SphinxDecoder.class.getResourceAsStream("/edu/cmu/sphinx/models/en-us/en-us/feat.params")) {
+            if (in == null) {
+                throw new IOException("the en-us model's feat.params is missing from the classpath (sphinx4-data)");
+            }
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\\R")) {
+                if (line.startsWith("-cmninit ")) {
+                    return line.substring("-cmninit ".length()).strip();
+                }
+            }
+        }
+        throw new IOException("the en-us model's feat.params has no -cmninit");
     }
 
     /** Points the front end at a new stream; the previous one must have ended. */

@@ -132,6 +132,30 @@ class SphinxRecognizerTest {
     }
 
     @Test
+    void aDecoderWhoseFirstStreamWasSilentStillDecodesTheNext() throws Exception {
+        // A fresh decoder, on its own, so that its very first stream is silence. (Sphinx4's own
+        // LiveCMN left such a decoder returning end-of-stream for every later stream.)
+        try (SphinxRecognizer fresh = new SphinxRecognizer(SphinxConfig.defaults().withMaxSessions(1, 1))) {
+            Recording silent = new Recording();
+            RecognizerSession s1 = fresh.open(new SessionOptions("en", "silence"), silent);
+            float[] silence = new float[16000 * 5];
+            s1.accept(silence, 0, silence.length);
+            s1.finish();
+            assertTrue(silent.ended.await(60, TimeUnit.SECONDS));
+            assertTrue(silent.finals.isEmpty(), "silence is not words: " + silent.finals);
+
+            EvaluationSet.Clip clip = EvaluationSet.locate().clip("librivox_sense_and_sensibility_01_austen_64kb-0880.wav");
+            float[] speech = WavFile.read(clip.wav()).monoSamples();
+            Recording next = new Recording();
+            RecognizerSession s2 = fresh.open(new SessionOptions("en", "speech"), next);
+            s2.accept(speech, 0, speech.length);
+            s2.finish();
+            assertTrue(next.ended.await(60, TimeUnit.SECONDS));
+            assertTrue(WordErrorRate.of(clip.reference(), next.text()).rate() < 0.6, "decoded: " + next.text());
+        }
+    }
+
+    @Test
     void refusesLanguagesItCannotRecognise() {
         RecognizerException e = assertThrows(RecognizerException.class,
                 () -> recognizer.open(new SessionOptions("es", "x"), new Recording()));
