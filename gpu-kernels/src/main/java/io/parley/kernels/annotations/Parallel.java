@@ -12,10 +12,13 @@ import java.lang.annotation.Target;
  * across cores. A loop body under this annotation must not allocate, must not touch
  * objects other than primitive arrays, and must not carry state from one iteration to the next.
  *
- * <p>Parley declares its own copy so that the kernels compile without the TornadoVM SDK; the
- * optional {@code tornado} build maps it onto TornadoVM's annotation of the same name.
+ * <p>Parley declares its own copy so that the kernels compile without the TornadoVM SDK. It is
+ * a type annotation kept in the class file, as TornadoVM's own is: TornadoVM finds loop
+ * annotations by reading the class file, and accepts this one when started with
+ * {@code -Dtornado.load.annotation.parallel=io.parley.kernels.annotations.Parallel}
+ * (see the {@code tornado} build profile).
  */
-@Retention(RetentionPolicy.CLASS)
-@Target({ElementType.LOCAL_VARIABLE, ElementType.PARAMETER})
+@Retention(RetentionPolicy.RUNTIME)
+@Target({ElementType.LOCAL_VARIABLE, ElementType.TYPE_USE, ElementType.PARAMETER})
 public @interface Parallel {
 }

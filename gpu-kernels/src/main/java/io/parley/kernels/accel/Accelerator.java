@@ -1,0 +1,100 @@
+package io.parley.kernels.accel;
+
+import io.parley.kernels.tensor.WeightMatrix;
+
+/**
+ * Where the models' kernels run. Every operation has the semantics of a reference kernel in
+ * {@code io.parley.kernels.linalg}, {@code .nn} or {@code .signal}; a backend may order the
+ * arithmetic differently (the tests bound the difference per storage type) but not change what
+ * is computed. Layouts are row-major throughout (see the reference kernels).
+ *
+ * <p>Operations are issued in order. A backend may run them asynchronously; {@link #read}
+ * waits for every operation issued before it. Implementations are thread-safe: several
+ * streams' models may issue work at once.
+ */
+public interface Accelerator extends AutoCloseable {
+
+    /** The backend: {@code jvm}, {@code opencl} or {@code tornado}. */
+    String name();
+
+    /** The device, for logs and benchmarks: "JVM, 2 threads, 512-bit vectors", an OpenCL device name. */
+    String device();
+
+    // ---- memory ----
+
+    /** A zero-filled array of {@code length} floats. */
+    DeviceArray allocate(int length);
+
+    /** An array holding a copy of {@code data}. */
+    default DeviceArray upload(float[] data) {
+        DeviceArray a = allocate(data.length);
+        write(a, 0, data, 0, data.length);
+        return a;
+    }
+
+    void write(DeviceArray dst, int dstOffset, float[] src, int srcOffset, int length);
+
+    /** Copies to the host, once every operation issued before has completed. */
+    void read(DeviceArray src, int srcOffset, float[] dst, int dstOffset, int length);
+
+    default float[] read(DeviceArray src) {
+        float[] out = new float[src.length()];
+        read(src, 0, out, 0, out.length);
+        return out;
+    }
+
+    void copy(DeviceArray src, int srcOffset, DeviceArray dst, int dstOffset, int length);
+
+    /** Keeps weights resident, in their storage type. */
+    DeviceWeights upload(WeightMatrix weights);
+
+    // ---- kernels ----
+
+    /** {@code y[m x n] = x[m x k] wᵀ + bias} (bias may be null); {@code m = 1} is a decoder step. */
+    void matmul(DeviceArray x, DeviceWeights w, DeviceArray bias, DeviceArray y, int m);
+
+    void softmax(DeviceArray x, int rows, int cols);
+
+    void layerNorm(DeviceArray x, DeviceArray gamma, DeviceArray beta, DeviceArray y, int rows, int cols, float eps);
+
+    void gelu(DeviceArray x, int n);
+
+    void relu(DeviceArray x, int n);
+
+    /** {@code a += b} over {@code n} elements. */
+    void add(DeviceArray a, DeviceArray b, int n);
+
+    void scale(DeviceArray x, float s, int n);
+
+    /**
+     * Kernel-3, padding-1 convolution, time-major: {@code x} is {@code tIn x cIn}, {@code w} is
+     * {@code cOut x (cIn*3)} (PyTorch's {@code cOut x cIn x 3} flattened), {@code y} is
+     * {@code ((tIn-1)/stride+1) x cOut}.
+     */
+    void conv1dK3(DeviceArray x, int tIn, int cIn, DeviceWeights w, DeviceArray bias, DeviceArray y, int stride);
+
+    /** Scaled dot-product attention over a key/value cache; see {@code AttentionKernels}. */
+    void attention(DeviceArray q, DeviceArray k, DeviceArray v, DeviceArray out, DeviceArray probs,
+                   int heads, int headDim, int tq, int tk, int qPosition, boolean causal);
+
+    /** {@code out[i] = table[ids[i]] * scale + positions[firstPosition + i]}, rows of {@code dim}. */
+    void embed(DeviceArray table, int[] ids, float scale, DeviceArray positions, int firstPosition,
+               DeviceArray out, int dim);
+
+    /**
+     * Whisper's log-mel features of {@code samples} samples of {@code audio}: {@code
+     * frames x nMels} into {@code out}, with {@code frames = samples / hop}.
+     */
+    void logMel(DeviceArray audio, int samples, MelSpec spec, DeviceArray out);
+
+    /**
+     * Polyphase resampling; see {@code ResampleKernels}: output {@code n} is the dot product of
+     * phase {@code m % up} of {@code phaseTaps} with {@code input[m/up ..]}, where
+     * {@code m = firstPosition + n * down}.
+     */
+    void resample(DeviceArray input, DeviceArray phaseTaps, int taps, int up, int down, int firstPosition,
+                  DeviceArray output, int outputCount);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,38 @@
+package io.parley.kernels.jvm;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/** Element-wise functions over vectors, with the same formulas as the reference kernels. */
+final class VectorMath {
+
+    private static final VectorSpecies<Float> F = Gemm.F;
+
+    private VectorMath() {
+    }
+
+    /** The reference kernel's erf (Numerical Recipes' erfc fit), lane by lane. */
+    static FloatVector erf(FloatVector x) {
+        FloatVector z = x.abs();
+        FloatVector t = z.mul(0.5f).add(1f);
+        t = FloatVector.broadcast(F, 1f).div(t);
+        FloatVector poly = t.mul(0.17087277f).add(-0.82215223f);
+        poly = poly.mul(t).add(1.48851587f);
+        poly = poly.mul(t).add(-1.13520398f);
+        poly = poly.mul(t).add(0.27886807f);
+        poly = poly.mul(t).add(-0.18628806f);
+        poly = poly.mul(t).add(0.09678418f);
+        poly = poly.mul(t).add(0.37409196f);
+        poly = poly.mul(t).add(1.00002368f);
+        poly = poly.mul(t).add(-1.26551223f);
+        poly = poly.sub(z.mul(z));
+        FloatVector erfc = t.mul(poly.lanewise(VectorOperators.EXP));
+        FloatVector positive = erfc.neg().add(1f);
+        return positive.blend(erfc.sub(1f), x.compare(VectorOperators.LT, 0f));
+    }
+
+    static FloatVector gelu(FloatVector x) {
+        return x.mul(0.5f).mul(erf(x.mul(0.70710678f)).add(1f));
+    }
+}

@@ -1,0 +1,180 @@
+package io.parley.kernels.accel;
+
+import io.parley.kernels.nn.ActivationKernels;
+import io.parley.kernels.nn.AttentionKernels;
+import io.parley.kernels.nn.ConvKernels;
+import io.parley.kernels.nn.EmbeddingKernels;
+import io.parley.kernels.nn.NormKernels;
+import io.parley.kernels.tensor.F16Weights;
+import io.parley.kernels.tensor.F32Weights;
+import io.parley.kernels.tensor.WeightMatrix;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Every backend's other kernels against the reference kernels, on odd sizes. Tolerances:
+ * element-wise kernels 1e-6 relative; GELU 2e-6 absolute (same erf fit, another exp); softmax
+ * {@code 1e-5 + 1e-8 * cols} relative, because the reference sums a whole
+ * row in f32 in order and so is itself off by about {@code cols * 2^-24} at worst (half a
+ * thousandth over a 51865-token vocabulary), and layer norm 1e-4 absolute on outputs of unit
+ * scale for the same reason; convolution and attention 1e-4.
+ */
+class KernelConformanceTest {
+
+    static Iterable<String> backends() {
+        return Backends.names();
+    }
+
+    private static void assertClose(String what, float[] expected, float[] got, double rel, double abs) {
+        assertEquals(expected.length, got.length, what + " length");
+        for (int i = 0; i < expected.length; i++) {
+            double tol = abs + rel * Math.abs(expected[i]);
+            if (!(Math.abs(expected[i] - got[i]) <= tol)) {
+                fail(String.format("%s[%d] = %g, reference %g", what, i, got[i], expected[i]));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void softmaxLayerNormAndElementWise(String backend) {
+        Accelerator acc = Backends.get(backend);
+        Random r = new Random(5);
+        for (int[] shape : new int[][]{{1, 1}, {1, 7}, {3, 17}, {7, 51865}, {64, 384}}) {
+            int rows = shape[0], cols = shape[1];
+            float[] x = RandomData.gaussian(r, rows * cols, 3.0);
+            float[] expected = x.clone();
+            NormKernels.softmax(expected, rows, cols);
+            DeviceArray d = acc.upload(x);
+            acc.softmax(d, rows, cols);
+            assertClose(backend + " softmax " + rows + "x" + cols, expected, acc.read(d), 1e-5 + 1e-8 * cols, 1e-9);
+
+            float[] gamma = RandomData.gaussian(r, cols, 1.0);
+            float[] beta = RandomData.gaussian(r, cols, 1.0);
+            float[] ln = new float[rows * cols];
+            NormKernels.layerNorm(x, gamma, beta, ln, rows, cols, 1e-5f);
+            DeviceArray dx = acc.upload(x);
+            DeviceArray dy = acc.allocate(rows * cols);
+            acc.layerNorm(dx, acc.upload(gamma), acc.upload(beta), dy, rows, cols, 1e-5f);
+            // Outputs are of unit scale: an absolute bound, as near-zero outputs carry the mean's error.
+            assertClose(backend + " layerNorm " + rows + "x" + cols, ln, acc.read(dy), 1e-4, 1e-4);
+        }
+        for (int n : new int[]{1, 7, 1023, 100_003}) {
+            float[] x = RandomData.gaussian(r, n, 2.0);
+            float[] g = x.clone();
+            ActivationKernels.gelu(g, n);
+            DeviceArray d = acc.upload(x);
+            acc.gelu(d, n);
+            assertClose(backend + " gelu", g, acc.read(d), 0, 2e-6);
+
+            float[] relu = x.clone();
+            ActivationKernels.relu(relu, n);
+            DeviceArray dr = acc.upload(x);
+            acc.relu(dr, n);
+            assertClose(backend + " relu", relu, acc.read(dr), 0, 0);
+
+            float[] b = RandomData.gaussian(r, n, 1.0);
+            float[] sum = x.clone();
+            ActivationKernels.add(sum, b, n);
+            ActivationKernels.scale(sum, 0.5f, n);
+            DeviceArray ds = acc.upload(x);
+            acc.add(ds, acc.upload(b), n);
+            acc.scale(ds, 0.5f, n);
+            assertClose(backend + " add+scale", sum, acc.read(ds), 1e-6, 0);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void convolutionWithStrideOneAndTwo(String backend) {
+        Accelerator acc = Backends.get(backend);
+        Random r = new Random(11);
+        for (int[] s : new int[][]{{1, 1, 1}, {7, 3, 5}, {300, 80, 64}, {301, 33, 17}}) {
+            int tIn = s[0], cIn = s[1], cOut = s[2];
+            float[] x = RandomData.gaussian(r, tIn * cIn, 1.0);
+            float[] w = RandomData.gaussian(r, cOut * cIn * 3, 0.2);
+            float[] bias = RandomData.gaussian(r, cOut, 0.1);
+            for (int stride : new int[]{1, 2}) {
+                for (WeightMatrix wm : new WeightMatrix[]{new F32Weights(cOut, cIn * 3, w),
+                        F16Weights.of(new F32Weights(cOut, cIn * 3, w))}) {
+                    int tOut = ConvKernels.outputLength(tIn, stride);
+                    float[] expected = new float[tOut * cOut];
+                    ConvKernels.conv1dK3(x, tIn, cIn, wm.toFloats(), bias, expected, cOut, stride);
+                    DeviceArray dy = acc.allocate(tOut * cOut);
+                    acc.conv1dK3(acc.upload(x), tIn, cIn, acc.upload(wm), acc.upload(bias), dy, stride);
+                    assertClose(backend + " conv " + wm.dtype() + " stride " + stride + " " + tIn + "x" + cIn + "->" + cOut,
+                            expected, acc.read(dy), 1e-4, 1e-4);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void attentionOverAKeyValueCache(String backend) {
+        Accelerator acc = Backends.get(backend);
+        Random r = new Random(13);
+        // heads, headDim, tq, tk, qPosition, causal: a decoder step, a prompt, an encoder, odd sizes.
+        int[][] cases = {{1, 1, 1, 1, 0, 1}, {6, 64, 1, 9, 8, 1}, {6, 64, 5, 12, 7, 1}, {4, 7, 3, 3, 0, 0},
+                {8, 64, 37, 37, 0, 1}, {6, 64, 150, 150, 0, 0}, {8, 64, 1, 1500, 0, 0}};
+        for (int[] c : cases) {
+            int heads = c[0], dim = c[1], tq = c[2], tk = c[3], pos = c[4];
+            boolean causal = c[5] == 1;
+            int width = heads * dim;
+            float[] q = RandomData.gaussian(r, tq * width, 1.0);
+            float[] k = RandomData.gaussian(r, tk * width, 1.0);
+            float[] v = RandomData.gaussian(r, tk * width, 1.0);
+            float[] out = new float[tq * width];
+            float[] probs = new float[heads * tq * tk];
+            AttentionKernels.attention(q, k, v, out, probs, heads, dim, tq, tk, pos, causal);
+            DeviceArray dOut = acc.allocate(tq * width);
+            DeviceArray dProbs = acc.allocate(heads * tq * tk);
+            acc.attention(acc.upload(q), acc.upload(k), acc.upload(v), dOut, dProbs, heads, dim, tq, tk, pos, causal);
+            String what = backend + " attention " + java.util.Arrays.toString(c);
+            assertClose(what + " probs", probs, acc.read(dProbs), 1e-4, 1e-6);
+            assertClose(what + " out", out, acc.read(dOut), 1e-4, 1e-4);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void polyphaseResampling(String backend) {
+        Accelerator acc = Backends.get(backend);
+        Random r = new Random(19);
+        // 48 kHz -> 16 kHz (up 1, down 3) and 44.1 kHz -> 16 kHz (up 160, down 441), odd tap counts.
+        for (int[] c : new int[][]{{1, 3, 97}, {160, 441, 37}, {2, 3, 7}}) {
+            int up = c[0], down = c[1], taps = c[2];
+            float[] h = RandomData.gaussian(r, up * taps, 0.1);
+            int outCount = 1001;
+            int firstPosition = up / 2;
+            int inLength = (firstPosition + (outCount - 1) * down) / up + taps;
+            float[] in = RandomData.gaussian(r, inLength, 1.0);
+            float[] expected = new float[outCount];
+            io.parley.kernels.signal.ResampleKernels.polyphaseResample(in, h, taps, up, down, firstPosition, expected, outCount);
+            DeviceArray out = acc.allocate(outCount);
+            acc.resample(acc.upload(in), acc.upload(h), taps, up, down, firstPosition, out, outCount);
+            assertClose(backend + " resample " + up + "/" + down, expected, acc.read(out), 1e-5, 1e-5);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("backends")
+    void embeddingLookupWithPositions(String backend) {
+        Accelerator acc = Backends.get(backend);
+        Random r = new Random(17);
+        int vocab = 50, dim = 12, positions = 20;
+        float[] table = RandomData.gaussian(r, vocab * dim, 1.0);
+        float[] pos = RandomData.gaussian(r, positions * dim, 1.0);
+        int[] ids = {3, 0, 49, 3, 7};
+        float[] expected = new float[ids.length * dim];
+        EmbeddingKernels.embed(table, ids, 4f, pos, 6, expected, ids.length, dim);
+        DeviceArray out = acc.allocate(ids.length * dim);
+        acc.embed(acc.upload(table), ids, 4f, acc.upload(pos), 6, out, dim);
+        assertClose(backend + " embed", expected, acc.read(out), 1e-6, 0);
+    }
+}
