@@ -1,7 +1,5 @@
 package io.parley.bench;
 
-import io.vertx.core.json.JsonObject;
-
 /** {@code ./parley bench <name>}: runs one benchmark, prints its JSON and saves it under bench/results/. */
 public final class Bench {
 
@@ -10,11 +8,12 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         String name = args.length > 0 ? args[0] : "";
-        JsonObject result = switch (name) {
+        Object result = switch (name) {
             case "e2e" -> EndToEndBench.run();
             case "sphinx" -> SphinxTuningBench.run();
+            case "kernels" -> KernelBench.run();
             default -> {
-                System.err.println("usage: parley bench e2e|sphinx");
+                System.err.println("usage: parley bench e2e|sphinx|kernels");
                 System.exit(2);
                 yield null;
             }

@@ -48,8 +48,10 @@ final class BenchOutput {
         return System.getProperty("os.arch");
     }
 
-    static void save(String name, JsonObject result) throws IOException {
-        String json = result.encodePrettily();
+    /** Saves a JSON object or array (as the benchmark defines its records). */
+    static void save(String name, Object result) throws IOException {
+        String json = result instanceof JsonObject o ? o.encodePrettily()
+                : ((io.vertx.core.json.JsonArray) result).encodePrettily();
         System.out.println(json);
         Path dir = Path.of(System.getProperty("parley.bench.results", "bench/results"));
         Files.createDirectories(dir);

@@ -29,7 +29,14 @@ public final class Main {
             return;
         }
         long t0 = System.nanoTime();
-        Engines engines = Engines.load(config, line -> System.out.println("  " + line));
+        Engines engines;
+        try {
+            engines = Engines.load(config, line -> System.out.println("  " + line));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("parley: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         Vertx vertx = Vertx.vertx();
         ParleyServer server;
         try {
@@ -45,6 +52,7 @@ public final class Main {
         String url = "http://" + host + ":" + server.port() + "/";
         System.out.printf("%nParley is listening on %s (ready in %.1f s)%n", url, (System.nanoTime() - t0) / 1e9);
         System.out.println("  demo page:     " + url);
+        System.out.println("  accelerator:   " + engines.accelerator().name() + " (" + engines.accelerator().device() + ")");
         System.out.println("  speech engine: " + engines.recognizer().engine() + ", languages "
                 + engines.recognizer().languages());
         System.out.println("  translation:   " + engines.translators().stream().map(t -> t.engine() + " ("

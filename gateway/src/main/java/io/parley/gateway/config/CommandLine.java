@@ -1,5 +1,6 @@
 package io.parley.gateway.config;
 
+import io.parley.kernels.accel.AcceleratorConfig;
 import io.parley.speech.sphinx.SphinxConfig;
 
 import java.util.Optional;
@@ -18,6 +19,9 @@ public final class CommandLine {
               --max-streams N      concurrent speaker streams (default 4; each holds a decoder)
               --end-silence-ms N   silence that ends an utterance (default 500)
               --api-key KEY        require this key to create rooms (also PARLEY_API_KEY)
+              --accelerator NAME   where model kernels run: jvm (default), opencl, tornado
+              --device NAME        OpenCL device, by part of its name (default: first GPU, else any)
+              --threads N          JVM backend threads (default: one per core)
               --help               print this
             """;
 
@@ -38,6 +42,9 @@ public final class CommandLine {
         String asr = base.asrEngine();
         SphinxConfig sphinx = base.sphinx();
         Optional<String> apiKey = Optional.ofNullable(System.getenv("PARLEY_API_KEY")).filter(s -> !s.isBlank());
+        String backend = base.accelerator().backend();
+        String device = base.accelerator().device();
+        int threads = base.accelerator().threads();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -51,10 +58,14 @@ public final class CommandLine {
                 }
                 case "--end-silence-ms" -> sphinx = sphinx.withEndSilenceMs(integer(a, value(args, ++i, a)));
                 case "--api-key" -> apiKey = Optional.of(value(args, ++i, a));
+                case "--accelerator" -> backend = value(args, ++i, a);
+                case "--device" -> device = value(args, ++i, a);
+                case "--threads" -> threads = integer(a, value(args, ++i, a));
                 default -> throw new IllegalArgumentException("unknown option '" + a + "'\n" + USAGE);
             }
         }
-        return new GatewayConfig(host, port, asr, sphinx, base.apertium(), base.limits(), apiKey);
+        return new GatewayConfig(host, port, asr, sphinx, base.apertium(), base.limits(), apiKey,
+                new AcceleratorConfig(backend, threads, device));
     }
 
     private static String value(String[] args, int i, String option) {

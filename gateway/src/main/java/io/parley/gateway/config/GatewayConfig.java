@@ -1,5 +1,6 @@
 package io.parley.gateway.config;
 
+import io.parley.kernels.accel.AcceleratorConfig;
 import io.parley.speech.sphinx.SphinxConfig;
 import io.parley.translate.apertium.ApertiumConfig;
 
@@ -15,9 +16,11 @@ import java.util.Optional;
  * @param apertium    where Apertium lives
  * @param limits      per-client limits
  * @param apiKey      if set, creating a room needs {@code Authorization: Bearer <apiKey>}
+ * @param accelerator where the models' kernels run
  */
 public record GatewayConfig(String host, int port, String asrEngine, SphinxConfig sphinx,
-                            ApertiumConfig apertium, Limits limits, Optional<String> apiKey) {
+                            ApertiumConfig apertium, Limits limits, Optional<String> apiKey,
+                            AcceleratorConfig accelerator) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -32,8 +35,8 @@ public record GatewayConfig(String host, int port, String asrEngine, SphinxConfi
         if (!"sphinx".equals(asrEngine)) {
             throw new IllegalArgumentException("unknown speech engine '" + asrEngine + "'; available: sphinx");
         }
-        if (sphinx == null || apertium == null || limits == null || apiKey == null) {
-            throw new IllegalArgumentException("sphinx, apertium, limits and apiKey must be given");
+        if (sphinx == null || apertium == null || limits == null || apiKey == null || accelerator == null) {
+            throw new IllegalArgumentException("sphinx, apertium, limits, apiKey and accelerator must be given");
         }
         if (apiKey.isPresent() && apiKey.get().length() < 16) {
             throw new IllegalArgumentException("an API key must be at least 16 characters long");
@@ -42,22 +45,22 @@ public record GatewayConfig(String host, int port, String asrEngine, SphinxConfi
 
     public static GatewayConfig defaults() {
         return new GatewayConfig(DEFAULT_HOST, DEFAULT_PORT, "sphinx", SphinxConfig.defaults(),
-                ApertiumConfig.defaults(), Limits.defaults(), Optional.empty());
+                ApertiumConfig.defaults(), Limits.defaults(), Optional.empty(), AcceleratorConfig.defaults());
     }
 
     public GatewayConfig withPort(int newPort) {
-        return new GatewayConfig(host, newPort, asrEngine, sphinx, apertium, limits, apiKey);
+        return new GatewayConfig(host, newPort, asrEngine, sphinx, apertium, limits, apiKey, accelerator);
     }
 
     public GatewayConfig withLimits(Limits newLimits) {
-        return new GatewayConfig(host, port, asrEngine, sphinx, apertium, newLimits, apiKey);
+        return new GatewayConfig(host, port, asrEngine, sphinx, apertium, newLimits, apiKey, accelerator);
     }
 
     public GatewayConfig withSphinx(SphinxConfig newSphinx) {
-        return new GatewayConfig(host, port, asrEngine, newSphinx, apertium, limits, apiKey);
+        return new GatewayConfig(host, port, asrEngine, newSphinx, apertium, limits, apiKey, accelerator);
     }
 
     public GatewayConfig withApiKey(String key) {
-        return new GatewayConfig(host, port, asrEngine, sphinx, apertium, limits, Optional.ofNullable(key));
+        return new GatewayConfig(host, port, asrEngine, sphinx, apertium, limits, Optional.ofNullable(key), accelerator);
     }
 }

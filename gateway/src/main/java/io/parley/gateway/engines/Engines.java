@@ -1,6 +1,8 @@
 package io.parley.gateway.engines;
 
 import io.parley.gateway.config.GatewayConfig;
+import io.parley.kernels.accel.Accelerator;
+import io.parley.kernels.accel.AcceleratorFactory;
 import io.parley.speech.recognizer.SpeechRecognizer;
 import io.parley.speech.sphinx.SphinxRecognizer;
 import io.parley.translate.api.Translator;
@@ -19,11 +21,13 @@ import java.util.function.Consumer;
  */
 public final class Engines implements AutoCloseable {
 
+    private final Accelerator accelerator;
     private final SpeechRecognizer recognizer;
     private final List<Translator> translators;
     private final TranslationRouter router;
 
-    public Engines(SpeechRecognizer recognizer, List<Translator> translators) {
+    public Engines(Accelerator accelerator, SpeechRecognizer recognizer, List<Translator> translators) {
+        this.accelerator = accelerator;
         this.recognizer = recognizer;
         this.translators = List.copyOf(translators);
         this.router = new TranslationRouter(this.translators);
@@ -31,6 +35,8 @@ public final class Engines implements AutoCloseable {
 
     /** Loads the engines the configuration names, reporting progress as it goes. */
     public static Engines load(GatewayConfig config, Consumer<String> progress) {
+        Accelerator accelerator = AcceleratorFactory.create(config.accelerator());
+        progress.accept("accelerator: " + accelerator.name() + " (" + accelerator.device() + ")");
         progress.accept("loading speech engine " + config.asrEngine() + " ...");
         long t0 = System.nanoTime();
         SpeechRecognizer recognizer = new SphinxRecognizer(config.sphinx());
@@ -38,7 +44,12 @@ public final class Engines implements AutoCloseable {
         progress.accept("discovering Apertium pairs in " + config.apertium().modesDir() + " ...");
         ApertiumTranslator apertium = ApertiumTranslator.discover(config.apertium());
         progress.accept("Apertium: " + apertium.pairs().size() + " translation directions");
-        return new Engines(recognizer, List.of(apertium));
+        return new Engines(accelerator, recognizer, List.of(apertium));
+    }
+
+    /** Where the models' kernels run. */
+    public Accelerator accelerator() {
+        return accelerator;
     }
 
     public SpeechRecognizer recognizer() {
@@ -71,5 +82,6 @@ public final class Engines implements AutoCloseable {
     public void close() {
         recognizer.close();
         translators.forEach(Translator::close);
+        accelerator.close();
     }
 }

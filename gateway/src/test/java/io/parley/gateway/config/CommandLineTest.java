@@ -19,6 +19,11 @@ class CommandLineTest {
         assertEquals("0.0.0.0", o.host());
         assertEquals(2, o.sphinx().maxSessions());
         assertEquals(700, o.sphinx().endSilenceMs());
+        assertEquals("jvm", c.accelerator().backend());
+        GatewayConfig cl = CommandLine.parse(new String[]{"--accelerator", "OpenCL", "--device", "pocl", "--threads", "1"});
+        assertEquals("opencl", cl.accelerator().backend());
+        assertEquals("pocl", cl.accelerator().device());
+        assertEquals(1, cl.accelerator().threads());
     }
 
     @Test

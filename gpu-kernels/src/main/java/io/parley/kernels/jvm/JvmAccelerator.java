@@ -277,12 +277,16 @@ public final class JvmAccelerator implements Accelerator {
     private final class MelFrontEnd {
         final MelSpec spec;
         final FftPlan plan;
+        final int[] planInts;
+        final float[] twiddles;
         final float[] window;
         final PackedWeights filters;
 
         MelFrontEnd(MelSpec spec) {
             this.spec = spec;
             this.plan = spec.plan();
+            this.planInts = plan.ints();
+            this.twiddles = plan.twiddles();
             this.window = FftKernels.hannWindow(spec.nFft());
             this.filters = new PackedWeights(new F32Weights(spec.nMels(), spec.bins(), spec.filters()));
         }
@@ -299,8 +303,6 @@ public final class JvmAccelerator implements Accelerator {
                 float[] im = new float[count * n];
                 float[] tmp = new float[count * scratch];
                 float[] part = new float[count * bins];
-                // The reference STFT kernel over this chunk of frames: the signal shifted so that
-                // frame `from` is its frame 0 keeps the kernel's own indexing.
                 stftChunk(audio, samples, from, count, re, im, tmp, part);
                 System.arraycopy(part, 0, power, from * bins, count * bins);
             });
@@ -339,8 +341,7 @@ public final class JvmAccelerator implements Accelerator {
                     re[p] = audio[s] * window[i];
                     im[p] = 0f;
                 }
-                FftKernels.fftInPlace(re, im, base, n, plan.stages(), plan.radix(), plan.span(),
-                        plan.cos(), plan.sin(), tmp, f * scratch);
+                FftKernels.fftInPlace(re, im, base, planInts, twiddles, tmp, f * scratch);
                 for (int b = 0; b < bins; b++) {
                     float r = re[base + b];
                     float i = im[base + b];

@@ -8,7 +8,8 @@ import io.parley.kernels.annotations.Parallel;
  * <p>Layouts, row-major: queries {@code q} are {@code tq x (heads*headDim)}, keys and values
  * {@code k}, {@code v} are {@code tk x (heads*headDim)} (a cache: row {@code j} is position
  * {@code j}), the output is {@code tq x (heads*headDim)}. Query {@code i} sits at position
- * {@code qPosition + i}; with {@code causal} it attends only to keys at positions up to its own.
+ * {@code qPosition + i}; with {@code causal = 1} it attends only to keys at positions up to its
+ * own ({@code 0}: to every key).
  * {@code probs} ({@code heads x tq x tk}) receives the attention weights, which callers may
  * read (Whisper's word timestamps do).
  */
@@ -18,13 +19,13 @@ public final class AttentionKernels {
     }
 
     public static void attention(float[] q, float[] k, float[] v, float[] out, float[] probs,
-                                 int heads, int headDim, int tq, int tk, int qPosition, boolean causal) {
+                                 int heads, int headDim, int tq, int tk, int qPosition, int causal) {
         int width = heads * headDim;
         float scale = (float) (1.0 / Math.sqrt(headDim));
         for (@Parallel int h = 0; h < heads; h++) {
             for (@Parallel int i = 0; i < tq; i++) {
                 int row = (h * tq + i) * tk;
-                int last = causal ? Math.min(tk - 1, qPosition + i) : tk - 1;
+                int last = causal != 0 ? Math.min(tk - 1, qPosition + i) : tk - 1;
                 float max = Float.NEGATIVE_INFINITY;
                 for (int j = 0; j <= last; j++) {
                     float s = 0f;

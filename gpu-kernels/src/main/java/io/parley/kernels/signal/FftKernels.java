@@ -6,7 +6,8 @@ import io.parley.kernels.annotations.Parallel;
  * Reference real-input FFTs of many frames at once: the Hann-windowed short-time Fourier
  * transform's power spectrum, as Whisper's front end computes it. One frame per parallel
  * iteration; each frame's transform is the mixed-radix decimation-in-time FFT of an
- * {@link FftPlan}, done in place in that frame's slice of the scratch arrays.
+ * {@link FftPlan} (passed as {@link FftPlan#ints()} and {@link FftPlan#twiddles()}), done in
+ * place in that frame's slice of the scratch arrays.
  */
 public final class FftKernels {
 
@@ -38,10 +39,11 @@ public final class FftKernels {
      * @param tmp    scratch, {@code frames x 2 * maxRadix}
      */
     public static void stftPower(float[] signal, int samples, int hop, int frames, float[] window,
-                                 int n, int stages, int[] radix, int[] span, int[] permutation,
-                                 float[] cos, float[] sin, int maxRadix,
-                                 float[] re, float[] im, float[] tmp, float[] power) {
+                                 int[] plan, float[] twiddles, float[] re, float[] im, float[] tmp, float[] power) {
+        int n = plan[0];
+        int maxRadix = plan[2];
         int bins = n / 2 + 1;
+        int permutation = FftPlan.RADIX + 2 * plan[1];
         for (@Parallel int f = 0; f < frames; f++) {
             int base = f * n;
             int start = f * hop - n / 2;
@@ -53,11 +55,11 @@ public final class FftKernels {
                 if (s >= samples) {
                     s = 2 * (samples - 1) - s;
                 }
-                int p = base + permutation[i];
+                int p = base + plan[permutation + i];
                 re[p] = signal[s] * window[i];
                 im[p] = 0f;
             }
-            fftInPlace(re, im, base, n, stages, radix, span, cos, sin, tmp, f * 2 * maxRadix);
+            fftInPlace(re, im, base, plan, twiddles, tmp, f * 2 * maxRadix);
             for (int b = 0; b < bins; b++) {
                 float a = re[base + b];
                 float c = im[base + b];
@@ -70,11 +72,13 @@ public final class FftKernels {
      * The FFT of {@code re/im[base .. base+n)}, whose input is already in the plan's permuted
      * order; output in natural order. {@code tmp[tmpBase ..]} holds one butterfly's inputs.
      */
-    public static void fftInPlace(float[] re, float[] im, int base, int n, int stages, int[] radix, int[] span,
-                                  float[] cos, float[] sin, float[] tmp, int tmpBase) {
+    public static void fftInPlace(float[] re, float[] im, int base, int[] plan, float[] twiddles,
+                                  float[] tmp, int tmpBase) {
+        int n = plan[0];
+        int stages = plan[1];
         for (int s = 0; s < stages; s++) {
-            int r = radix[s];
-            int l = span[s];
+            int r = plan[FftPlan.RADIX + s];
+            int l = plan[FftPlan.RADIX + stages + s];
             int block = l * r;
             int twiddleStep = n / block;
             for (int b = 0; b < n; b += block) {
@@ -85,8 +89,10 @@ public final class FftKernels {
                         int t = (j * q * twiddleStep) % n;
                         float xr = re[idx];
                         float xi = im[idx];
-                        tmp[tmpBase + 2 * q] = xr * cos[t] - xi * sin[t];
-                        tmp[tmpBase + 2 * q + 1] = xr * sin[t] + xi * cos[t];
+                        float c = twiddles[t];
+                        float sn = twiddles[n + t];
+                        tmp[tmpBase + 2 * q] = xr * c - xi * sn;
+                        tmp[tmpBase + 2 * q + 1] = xr * sn + xi * c;
                     }
                     // An r-point DFT of them: output p gets sum over q of input q * exp(-2 pi i p q / r).
                     for (int p = 0; p < r; p++) {
@@ -96,8 +102,10 @@ public final class FftKernels {
                             int t = ((p * q) % r) * (n / r);
                             float yr = tmp[tmpBase + 2 * q];
                             float yi = tmp[tmpBase + 2 * q + 1];
-                            accR += yr * cos[t] - yi * sin[t];
-                            accI += yr * sin[t] + yi * cos[t];
+                            float c = twiddles[t];
+                            float sn = twiddles[n + t];
+                            accR += yr * c - yi * sn;
+                            accI += yr * sn + yi * c;
                         }
                         int out = base + b + j + p * l;
                         re[out] = accR;

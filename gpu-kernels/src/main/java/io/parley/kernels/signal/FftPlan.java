@@ -13,8 +13,15 @@ import java.util.List;
  * of the earlier radices) into one of length {@code span[s] * radix[s]}. The permutation puts
  * input {@code i} where the first stage expects it: the digits of {@code i} in the mixed radix
  * of the stages, reversed.
+ *
+ * <p>Kernels take the plan as two arrays (few arguments suit every kernel compiler):
+ * {@link #ints()} is {@code [n, stages, maxRadix, radix[stages], span[stages], permutation[n]]}
+ * and {@link #twiddles()} is {@code [cos[n], sin[n]]}.
  */
 public record FftPlan(int n, int[] radix, int[] span, int[] permutation, float[] cos, float[] sin) {
+
+    /** Offset of the radices in {@link #ints()}. */
+    public static final int RADIX = 3;
 
     public static FftPlan of(int n) {
         if (n < 1) {
@@ -80,5 +87,26 @@ public record FftPlan(int n, int[] radix, int[] span, int[] permutation, float[]
             max = Math.max(max, r);
         }
         return max;
+    }
+
+    /** The integer tables in one array, as kernels take them. */
+    public int[] ints() {
+        int stages = stages();
+        int[] out = new int[RADIX + 2 * stages + n];
+        out[0] = n;
+        out[1] = stages;
+        out[2] = maxRadix();
+        System.arraycopy(radix, 0, out, RADIX, stages);
+        System.arraycopy(span, 0, out, RADIX + stages, stages);
+        System.arraycopy(permutation, 0, out, RADIX + 2 * stages, n);
+        return out;
+    }
+
+    /** cos then sin, in one array. */
+    public float[] twiddles() {
+        float[] out = new float[2 * n];
+        System.arraycopy(cos, 0, out, 0, n);
+        System.arraycopy(sin, 0, out, n, n);
+        return out;
     }
 }

@@ -22,7 +22,8 @@ public final class MelKernels {
                 for (int b = 0; b < bins; b++) {
                     acc += filters[m * bins + b] * power[f * bins + b];
                 }
-                out[f * nMels + m] = (float) Math.log10(Math.max(acc, 1e-10f));
+                // log10 as ln / ln 10: natural log is what every backend's compiler has.
+                out[f * nMels + m] = (float) (Math.log(Math.max(acc, 1e-10f)) * 0.4342944819032518);
             }
         }
     }

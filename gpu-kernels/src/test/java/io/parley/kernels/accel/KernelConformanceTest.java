@@ -131,7 +131,7 @@ class KernelConformanceTest {
             float[] v = RandomData.gaussian(r, tk * width, 1.0);
             float[] out = new float[tq * width];
             float[] probs = new float[heads * tq * tk];
-            AttentionKernels.attention(q, k, v, out, probs, heads, dim, tq, tk, pos, causal);
+            AttentionKernels.attention(q, k, v, out, probs, heads, dim, tq, tk, pos, causal ? 1 : 0);
             DeviceArray dOut = acc.allocate(tq * width);
             DeviceArray dProbs = acc.allocate(heads * tq * tk);
             acc.attention(acc.upload(q), acc.upload(k), acc.upload(v), dOut, dProbs, heads, dim, tq, tk, pos, causal);

@@ -59,9 +59,9 @@ class MatmulConformanceTest {
         };
         float[] expected = new float[m * n];
         switch (w) {
-            case F32Weights f -> MatmulKernels.f32(x, f.data(), bias, true, expected, m, k, n);
-            case F16Weights h -> MatmulKernels.f16(x, h.bits(), bias, true, expected, m, k, n);
-            case Int8Weights q -> MatmulKernels.int8(x, q.data(), q.scales(), bias, true, expected, m, k, n);
+            case F32Weights f -> MatmulKernels.f32(x, f.data(), bias, expected, m, k, n);
+            case F16Weights h -> MatmulKernels.f16(x, h.bits(), bias, expected, m, k, n);
+            case Int8Weights q -> MatmulKernels.int8(x, q.data(), q.scales(), bias, expected, m, k, n);
         }
         float[] dense = w.toFloats();
 

@@ -25,8 +25,7 @@ class FftTest {
             re[plan.permutation()[i]] = (float) xr[i];
             im[plan.permutation()[i]] = (float) xi[i];
         }
-        FftKernels.fftInPlace(re, im, 0, n, plan.stages(), plan.radix(), plan.span(), plan.cos(), plan.sin(),
-                new float[2 * plan.maxRadix()], 0);
+        FftKernels.fftInPlace(re, im, 0, plan.ints(), plan.twiddles(), new float[2 * plan.maxRadix()], 0);
         double maxError = 0;
         double scale = Math.sqrt(n);
         for (int k = 0; k < n; k++) {

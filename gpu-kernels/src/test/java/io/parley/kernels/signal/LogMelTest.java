@@ -38,6 +38,36 @@ class LogMelTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void theReferenceKernelsMatchFasterWhispersFeatureExtractor() throws IOException {
+        float[] all = fixture();
+        int samples = 8000;
+        int frames = FftKernels.frameCount(samples, 160);
+        float[] signal = java.util.Arrays.copyOfRange(all, 0, samples);
+        int offset = samples;
+        for (int mels : new int[]{80, 128}) {
+            MelSpec spec = MelSpec.whisper(mels);
+            FftPlan plan = spec.plan();
+            int bins = spec.bins();
+            float[] power = new float[frames * bins];
+            FftKernels.stftPower(signal, samples, spec.hop(), frames, FftKernels.hannWindow(spec.nFft()), plan.ints(),
+                    plan.twiddles(), new float[frames * spec.nFft()], new float[frames * spec.nFft()],
+                    new float[frames * 2 * plan.maxRadix()], power);
+            float[] out = new float[frames * mels];
+            MelKernels.logMel(power, spec.filters(), out, frames, bins, mels);
+            float[] max = {Float.NEGATIVE_INFINITY};
+            MelKernels.max(out, out.length, max);
+            MelKernels.clampAndScale(out, out.length, max[0]);
+            for (int i = 0; i < out.length; i++) {
+                if (!(Math.abs(out[i] - all[offset + i]) <= 2e-4)) {
+                    fail(String.format("reference %d mels: frame %d bin %d = %g, faster-whisper %g",
+                            mels, i / mels, i % mels, out[i], all[offset + i]));
+                }
+            }
+            offset += frames * mels;
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("backends")
     void matchesFasterWhispersFeatureExtractor(String backend) throws IOException {
