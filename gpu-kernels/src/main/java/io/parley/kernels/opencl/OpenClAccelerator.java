@@ -142,7 +142,15 @@ public final class OpenClAccelerator implements Accelerator {
         cl_context_properties props = new cl_context_properties();
         props.addProperty(CL.CL_CONTEXT_PLATFORM, platforms.get(chosen));
         cl_context context = CL.clCreateContext(props, 1, new cl_device_id[]{device}, null, null, null);
-        cl_command_queue queue = CL.clCreateCommandQueueWithProperties(context, device, null, null);
+        cl_command_queue queue;
+        try {
+            queue = CL.clCreateCommandQueueWithProperties(context, device, null, null);
+        } catch (CLException | UnsatisfiedLinkError e) {
+            // OpenCL 1.2 platforms (FPGA SDKs among them) have only the older call.
+            @SuppressWarnings("deprecation")
+            cl_command_queue old = CL.clCreateCommandQueue(context, device, 0, null);
+            queue = old;
+        }
         cl_program program = CL.clCreateProgramWithSource(context, 1, new String[]{kernelSource()}, null, null);
         try {
             CL.clBuildProgram(program, 0, null, "-cl-mad-enable", null, null);
