@@ -1,0 +1,331 @@
+package io.parley.speech.whisper.decode;
+
+import io.parley.speech.whisper.model.WhisperConfig;
+import io.parley.speech.whisper.model.WhisperModel;
+import io.parley.speech.whisper.text.WhisperTokenizer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.zip.Deflater;
+
+/**
+ * Decodes one encoded window into tokens, as OpenAI's Whisper does: the prompt (previous text,
+ * start of transcript, language, task), the language identified from the start-of-transcript
+ * logits when not given, then greedy or beam search under Whisper's logit rules; and when the
+ * result looks like a failure (it repeats itself, or its average log-probability is low) again at
+ * rising temperatures, unless the window was silence.
+ */
+public final class WindowDecoder {
+
+    private final WhisperModel model;
+    private final WhisperTokenizer tokenizer;
+    private final WhisperConfig config;
+
+    public WindowDecoder(WhisperModel model, WhisperTokenizer tokenizer, WhisperConfig config) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.config = config;
+    }
+
+    /** The tokens before the start of transcript: the previous text, at most half the context. */
+    private int[] previousText(int[] prompt) {
+        if (prompt.length == 0) {
+            return new int[0];
+        }
+        int keep = Math.min(prompt.length, model.dims().textCtx() / 2 - 1);
+        int[] out = new int[keep + 1];
+        out[0] = tokenizer.startOfPrevious;
+        System.arraycopy(prompt, prompt.length - keep, out, 1, keep);
+        return out;
+    }
+
+    /** Logits at the start-of-transcript token: language identification and no-speech probability. */
+    private float[] startOfTranscript(WhisperModel.DecoderState state, int[] prompt) {
+        int[] prefix = previousText(prompt);
+        int[] tokens = Arrays.copyOf(prefix, prefix.length + 1);
+        tokens[prefix.length] = tokenizer.sot;
+        return model.decode(state, tokens);
+    }
+
+    public LanguageProbabilities detectLanguage(WhisperModel.Encoded encoded) {
+        try (WhisperModel.DecoderState state = model.newState(encoded)) {
+            return LanguageProbabilities.of(startOfTranscript(state, new int[0]), tokenizer.languages());
+        }
+    }
+
+    /** Decodes a window with temperature fallback. */
+    public DecodingResult decode(WhisperModel.Encoded encoded, DecodingOptions options, Random random) {
+        DecodingResult result = null;
+        for (double temperature : options.temperatures()) {
+            result = decodeOnce(encoded, options, temperature, random);
+            boolean fallback = result.compressionRatio() > options.compressionRatioThreshold()
+                    || result.avgLogProb() < options.logProbThreshold();
+            if (result.noSpeechProb() > options.noSpeechThreshold()) {
+                fallback = false; // silence: retrying will not make words appear
+            }
+            if (!fallback) {
+                break;
+            }
+        }
+        return result;
+    }
+
+    /** Whether a decoded window is silence rather than speech (Whisper's no-speech rule). */
+    public static boolean isSilence(DecodingResult r, DecodingOptions options) {
+        return r.noSpeechProb() > options.noSpeechThreshold() && r.avgLogProb() < options.logProbThreshold();
+    }
+
+    private DecodingResult decodeOnce(WhisperModel.Encoded encoded, DecodingOptions options, double temperature,
+                                      Random random) {
+        try (WhisperModel.DecoderState state = model.newState(encoded)) {
+            float[] sotLogits = startOfTranscript(state, options.prompt());
+            double noSpeech = softmax(sotLogits, tokenizer.noSpeech);
+            String language = options.language();
+            boolean multilingual = model.dims().multilingual();
+            if (language == null) {
+                language = multilingual ? LanguageProbabilities.of(sotLogits, tokenizer.languages()).best() : "en";
+            }
+            List<Integer> rest = new ArrayList<>();
+            if (multilingual) {
+                rest.add(tokenizer.language(language));
+                rest.add(options.task() == Task.TRANSLATE ? tokenizer.translate : tokenizer.transcribe);
+            }
+            if (!options.timestamps()) {
+                rest.add(tokenizer.noTimestamps);
+            }
+            float[] logits = rest.isEmpty() ? sotLogits
+                    : model.decode(state, rest.stream().mapToInt(Integer::intValue).toArray());
+            LogitFilter filter = new LogitFilter(tokenizer, config.suppressIds(), config.suppressAtBegin(),
+                    options.timestamps(), options.maxInitialTimestamp());
+            int budget = Math.min(options.maxTokens(), model.dims().textCtx() - state.length());
+            Hypothesis best = temperature == 0 && options.beamSize() > 1
+                    ? beamSearch(state, logits, filter, options, budget)
+                    : sample(state, logits, filter, temperature, random, budget);
+            int[] tokens = best.tokens.stream().mapToInt(Integer::intValue).toArray();
+            String text = tokenizer.decode(tokens);
+            return new DecodingResult(tokens, best.logProbs(), text, language, best.sum / (tokens.length + 1),
+                    noSpeech, compressionRatio(text), temperature);
+        }
+    }
+
+    /** A sequence being searched: its tokens (no end of text), their log-probabilities, their sum. */
+    private static final class Hypothesis {
+        final List<Integer> tokens = new ArrayList<>();
+        final List<Float> logProbs = new ArrayList<>();
+        double sum;
+        boolean finished;
+
+        Hypothesis copy() {
+            Hypothesis h = new Hypothesis();
+            h.tokens.addAll(tokens);
+            h.logProbs.addAll(logProbs);
+            h.sum = sum;
+            h.finished = finished;
+            return h;
+        }
+
+        float[] logProbs() {
+            float[] out = new float[logProbs.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = logProbs.get(i);
+            }
+            return out;
+        }
+    }
+
+    /** Greedy (temperature 0) or sampled decoding of one sequence. */
+    private Hypothesis sample(WhisperModel.DecoderState state, float[] logits, LogitFilter filter, double temperature,
+                              Random random, int budget) {
+        Hypothesis h = new Hypothesis();
+        for (int step = 0; step < budget; step++) {
+            filter.apply(logits, h.tokens);
+            double norm = LogitFilter.logSumExp(logits, 0, logits.length);
+            int next = temperature == 0 ? argmax(logits) : draw(logits, temperature, random);
+            double logProb = logits[next] - norm;
+            h.sum += logProb;
+            if (next == tokenizer.eot) {
+                break;
+            }
+            h.tokens.add(next);
+            h.logProbs.add((float) logProb);
+            if (step + 1 < budget) {
+                logits = model.decode(state, new int[]{next});
+            }
+        }
+        return h;
+    }
+
+    /**
+     * Beam search as OpenAI's decoder runs it: each beam proposes its best {@code beam + 1}
+     * continuations, the best {@code beam} unfinished ones go on, those ending in end-of-text are
+     * set aside, until {@code beam * patience} have finished; the winner has the highest
+     * log-probability per token.
+     */
+    private Hypothesis beamSearch(WhisperModel.DecoderState first, float[] firstLogits, LogitFilter filter,
+                                  DecodingOptions options, int budget) {
+        int beam = options.beamSize();
+        int wanted = (int) Math.round(beam * options.patience());
+        List<WhisperModel.DecoderState> states = new ArrayList<>();
+        states.add(first);
+        for (int i = 1; i < beam; i++) {
+            WhisperModel.DecoderState s = model.newState(first.encoded());
+            s.copyFrom(first);
+            states.add(s);
+        }
+        List<WhisperModel.DecoderState> spare = new ArrayList<>();
+        for (int i = 0; i < beam; i++) {
+            spare.add(model.newState(first.encoded()));
+        }
+        List<Hypothesis> beams = new ArrayList<>();
+        beams.add(new Hypothesis());
+        List<float[]> logits = new ArrayList<>(List.of(firstLogits));
+        List<Hypothesis> finished = new ArrayList<>();
+        try {
+            for (int step = 0; step < budget && finished.size() < wanted; step++) {
+                record Candidate(Hypothesis parent, int source, int token, double logProb, double score) {
+                }
+                List<Candidate> candidates = new ArrayList<>();
+                for (int b = 0; b < beams.size(); b++) {
+                    float[] l = logits.get(b);
+                    filter.apply(l, beams.get(b).tokens);
+                    double norm = LogitFilter.logSumExp(l, 0, l.length);
+                    for (int token : topK(l, beam + 1)) {
+                        double lp = l[token] - norm;
+                        candidates.add(new Candidate(beams.get(b), b, token, lp, beams.get(b).sum + lp));
+                    }
+                }
+                candidates.sort(Comparator.comparingDouble(Candidate::score).reversed());
+                List<Hypothesis> next = new ArrayList<>();
+                List<Integer> sources = new ArrayList<>();
+                List<Integer> tokens = new ArrayList<>();
+                for (Candidate c : candidates) {
+                    Hypothesis h = c.parent().copy();
+                    h.sum = c.score();
+                    if (c.token() == tokenizer.eot) {
+                        h.finished = true;
+                        finished.add(h);
+                    } else {
+                        h.tokens.add(c.token());
+                        h.logProbs.add((float) c.logProb());
+                        next.add(h);
+                        sources.add(c.source());
+                        tokens.add(c.token());
+                        if (next.size() == beam) {
+                            break;
+                        }
+                    }
+                }
+                if (finished.size() >= wanted || next.isEmpty() || step + 1 >= budget) {
+                    beams = next;
+                    break;
+                }
+                // Each new beam continues from its parent's cache.
+                for (int i = 0; i < next.size(); i++) {
+                    spare.get(i).copyFrom(states.get(sources.get(i)));
+                }
+                List<WhisperModel.DecoderState> swap = states;
+                states = spare;
+                spare = swap;
+                List<WhisperModel.DecoderState> active = states.subList(0, next.size());
+                List<int[]> feed = new ArrayList<>();
+                for (int t : tokens) {
+                    feed.add(new int[]{t});
+                }
+                logits = new ArrayList<>(List.of(model.decode(active, feed, null)));
+                beams = next;
+            }
+            if (finished.size() < wanted) {
+                finished.addAll(beams); // unfinished beams compete too when the budget ran out
+            }
+            return finished.stream().max(Comparator.comparingDouble(h -> h.sum / Math.max(1, h.tokens.size())))
+                    .orElseGet(Hypothesis::new);
+        } finally {
+            for (WhisperModel.DecoderState s : states) {
+                if (s != first) {
+                    s.close();
+                }
+            }
+            for (WhisperModel.DecoderState s : spare) {
+                if (s != first) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    private static int[] topK(float[] l, int k) {
+        int[] best = new int[k];
+        Arrays.fill(best, -1);
+        for (int t = 0; t < l.length; t++) {
+            if (l[t] == Float.NEGATIVE_INFINITY) {
+                continue;
+            }
+            int pos = k;
+            while (pos > 0 && (best[pos - 1] < 0 || l[best[pos - 1]] < l[t])) {
+                pos--;
+            }
+            if (pos < k) {
+                System.arraycopy(best, pos, best, pos + 1, k - pos - 1);
+                best[pos] = t;
+            }
+        }
+        return Arrays.stream(best).filter(t -> t >= 0).toArray();
+    }
+
+    private static int argmax(float[] l) {
+        int best = 0;
+        for (int t = 1; t < l.length; t++) {
+            if (l[t] > l[best]) {
+                best = t;
+            }
+        }
+        return best;
+    }
+
+    private static int draw(float[] l, double temperature, Random random) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : l) {
+            max = Math.max(max, v);
+        }
+        double[] p = new double[l.length];
+        double sum = 0;
+        for (int t = 0; t < l.length; t++) {
+            p[t] = l[t] == Float.NEGATIVE_INFINITY ? 0 : Math.exp((l[t] - max) / temperature);
+            sum += p[t];
+        }
+        double r = random.nextDouble() * sum;
+        for (int t = 0; t < l.length; t++) {
+            r -= p[t];
+            if (r <= 0 && p[t] > 0) {
+                return t;
+            }
+        }
+        return argmax(l);
+    }
+
+    private static double softmax(float[] l, int token) {
+        return Math.exp(l[token] - LogitFilter.logSumExp(l, 0, l.length));
+    }
+
+    /** Text bytes over their zlib-compressed size, as Whisper measures repetition. */
+    static double compressionRatio(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length == 0) {
+            return 0;
+        }
+        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION);
+        deflater.setInput(bytes);
+        deflater.finish();
+        byte[] out = new byte[bytes.length + 64];
+        int size = 0;
+        while (!deflater.finished()) {
+            size += deflater.deflate(out);
+        }
+        deflater.end();
+        return (double) bytes.length / size;
+    }
+}

@@ -1,0 +1,429 @@
+package io.parley.speech.whisper.model;
+
+import io.parley.kernels.accel.Accelerator;
+import io.parley.kernels.accel.DeviceArray;
+import io.parley.kernels.accel.DeviceWeights;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Whisper's encoder and decoder on an {@link Accelerator}, with weights loaded from a
+ * CTranslate2 model file. Every operation goes through the accelerator's kernels, so the same
+ * code runs on the JVM, OpenCL devices and TornadoVM.
+ *
+ * <p>One loaded model serves every stream: it holds only weights. What a stream owns (an
+ * encoded window, a decoder's key/value cache) lives in {@link Encoded} and
+ * {@link DecoderState}. The decoder takes several sequences at once and runs their matrix
+ * products as one, so that streams (and beams) share each pass over the weights.
+ */
+public final class WhisperModel implements AutoCloseable {
+
+    static final float LN_EPS = 1e-5f;
+
+    private record Norm(DeviceArray gamma, DeviceArray beta) {
+    }
+
+    private record Linear(DeviceWeights w, DeviceArray bias) {
+    }
+
+    private record EncoderLayer(Norm attnNorm, Linear q, Linear k, Linear v, Linear out,
+                                Norm mlpNorm, Linear fc1, Linear fc2) {
+    }
+
+    private record DecoderLayer(Norm selfNorm, Linear q, Linear k, Linear v, Linear selfOut,
+                                Norm crossNorm, Linear crossQ, Linear crossK, Linear crossV, Linear crossOut,
+                                Norm mlpNorm, Linear fc1, Linear fc2) {
+    }
+
+    private final Accelerator acc;
+    private final WhisperDims dims;
+    private final Precision precision;
+    private final DeviceWeights conv1;
+    private final DeviceWeights conv2;
+    private final DeviceArray conv1Bias;
+    private final DeviceArray conv2Bias;
+    private final DeviceArray encoderPositions;
+    private final EncoderLayer[] encoderLayers;
+    private final Norm encoderNorm;
+    private final DeviceArray tokenTable;
+    private final DeviceWeights logitProjection;
+    private final DeviceArray decoderPositions;
+    private final DecoderLayer[] decoderLayers;
+    private final Norm decoderNorm;
+    private final List<AutoCloseable> owned = new ArrayList<>();
+
+    private WhisperModel(Accelerator acc, CTranslate2ModelFile f, Precision precision) {
+        this.acc = acc;
+        this.precision = precision;
+        this.dims = WhisperDims.of(f);
+        int d = dims.width();
+        this.conv1 = matrix(f.get("encoder/conv1/weight"), d, dims.nMels() * 3);
+        this.conv2 = matrix(f.get("encoder/conv2/weight"), d, d * 3);
+        this.conv1Bias = vector(f.get("encoder/conv1/bias"));
+        this.conv2Bias = vector(f.get("encoder/conv2/bias"));
+        this.encoderPositions = vector(f.get("encoder/position_encodings/encodings"));
+        this.encoderLayers = new EncoderLayer[dims.encoderLayers()];
+        for (int l = 0; l < encoderLayers.length; l++) {
+            String p = "encoder/layer_" + l + "/";
+            Tensor qkv = f.get(p + "self_attention/linear_0/weight");
+            Tensor qkvBias = f.get(p + "self_attention/linear_0/bias");
+            encoderLayers[l] = new EncoderLayer(norm(f, p + "self_attention/layer_norm"),
+                    linear(qkv.rows(0, d), qkvBias.rows(0, d)),
+                    linear(qkv.rows(d, d), qkvBias.rows(d, d)),
+                    linear(qkv.rows(2 * d, d), qkvBias.rows(2 * d, d)),
+                    linear(f, p + "self_attention/linear_1"),
+                    norm(f, p + "ffn/layer_norm"), linear(f, p + "ffn/linear_0"), linear(f, p + "ffn/linear_1"));
+        }
+        this.encoderNorm = norm(f, "encoder/layer_norm");
+        Tensor embeddings = f.get("decoder/embeddings/weight");
+        this.tokenTable = vector(embeddings);
+        // The output projection is the token embedding transposed (tied weights, as in Whisper).
+        this.logitProjection = matrix(f.get("decoder/projection/weight"), dims.vocab(), d);
+        this.decoderPositions = vector(f.get("decoder/position_encodings/encodings"));
+        this.decoderLayers = new DecoderLayer[dims.decoderLayers()];
+        for (int l = 0; l < decoderLayers.length; l++) {
+            String p = "decoder/layer_" + l + "/";
+            Tensor qkv = f.get(p + "self_attention/linear_0/weight");
+            Tensor qkvBias = f.get(p + "self_attention/linear_0/bias");
+            Tensor kv = f.get(p + "attention/linear_1/weight");
+            Tensor kvBias = f.get(p + "attention/linear_1/bias");
+            decoderLayers[l] = new DecoderLayer(norm(f, p + "self_attention/layer_norm"),
+                    linear(qkv.rows(0, d), qkvBias.rows(0, d)),
+                    linear(qkv.rows(d, d), qkvBias.rows(d, d)),
+                    linear(qkv.rows(2 * d, d), qkvBias.rows(2 * d, d)),
+                    linear(f, p + "self_attention/linear_1"),
+                    norm(f, p + "attention/layer_norm"),
+                    linear(f, p + "attention/linear_0"),
+                    linear(kv.rows(0, d), kvBias.rows(0, d)),
+                    linear(kv.rows(d, d), kvBias.rows(d, d)),
+                    linear(f, p + "attention/linear_2"),
+                    norm(f, p + "ffn/layer_norm"), linear(f, p + "ffn/linear_0"), linear(f, p + "ffn/linear_1"));
+        }
+        this.decoderNorm = norm(f, "decoder/layer_norm");
+    }
+
+    /**
+     * Loads {@code model.bin}, memory-mapped; the weights are copied into the accelerator in the
+     * chosen precision and the file is released.
+     *
+     * @throws ModelFormatException for a truncated, foreign or mismatched file
+     */
+    public static WhisperModel load(Path modelBin, Accelerator acc, Precision precision) {
+        try (CTranslate2ModelFile f = CTranslate2ModelFile.open(modelBin)) {
+            return new WhisperModel(acc, f, precision);
+        }
+    }
+
+    private DeviceWeights matrix(Tensor t, int rows, int cols) {
+        if (t.elements() != (long) rows * cols) {
+            throw new ModelFormatException(t.name() + " has " + t.elements() + " values, expected " + rows + "x" + cols);
+        }
+        DeviceWeights w = acc.upload(precision.matrix(t, rows, cols));
+        owned.add(w);
+        return w;
+    }
+
+    private DeviceArray vector(Tensor t) {
+        DeviceArray a = acc.upload(t.toFloats());
+        owned.add(a);
+        return a;
+    }
+
+    private Norm norm(CTranslate2ModelFile f, String prefix) {
+        return new Norm(vector(f.get(prefix + "/gamma")), vector(f.get(prefix + "/beta")));
+    }
+
+    private Linear linear(CTranslate2ModelFile f, String prefix) {
+        return linear(f.get(prefix + "/weight"), f.has(prefix + "/bias") ? f.get(prefix + "/bias") : null);
+    }
+
+    private Linear linear(Tensor w, Tensor bias) {
+        return new Linear(matrix(w, w.dim(0), (int) (w.elements() / w.dim(0))), bias == null ? null : vector(bias));
+    }
+
+    public WhisperDims dims() {
+        return dims;
+    }
+
+    public Precision precision() {
+        return precision;
+    }
+
+    public Accelerator accelerator() {
+        return acc;
+    }
+
+    // ---- encoder ----
+
+    /**
+     * An encoded window: the encoder's output and, per decoder layer, the cross-attention keys
+     * and values computed from it once, for every decoding step that follows.
+     */
+    public final class Encoded implements AutoCloseable {
+        public final int positions;
+        final DeviceArray output;
+        final DeviceArray[] crossK;
+        final DeviceArray[] crossV;
+
+        Encoded(int positions, DeviceArray output, DeviceArray[] crossK, DeviceArray[] crossV) {
+            this.positions = positions;
+            this.output = output;
+            this.crossK = crossK;
+            this.crossV = crossV;
+        }
+
+        /** The encoder's output, {@code positions x width}, read to the host. */
+        public float[] output() {
+            return acc.read(output);
+        }
+
+        @Override
+        public void close() {
+            output.close();
+            for (int l = 0; l < crossK.length; l++) {
+                crossK[l].close();
+                crossV[l].close();
+            }
+        }
+    }
+
+    /**
+     * Encodes {@code frames} frames of log-mel features ({@code frames x nMels}, time-major).
+     * Whisper was trained on 3000 frames (30 s); fewer frames run the encoder on the real length,
+     * with the position embeddings cut to match.
+     */
+    public Encoded encode(float[] mel, int frames) {
+        int d = dims.width();
+        if (frames % 2 != 0 || frames < 2 || frames > 2 * dims.audioCtx()) {
+            throw new IllegalArgumentException("the encoder takes an even number of frames up to "
+                    + 2 * dims.audioCtx() + ", not " + frames);
+        }
+        int t = frames / 2;
+        try (DeviceArray input = acc.allocate(frames * dims.nMels());
+             DeviceArray stem = acc.allocate(frames * d)) {
+            acc.write(input, 0, mel, 0, frames * dims.nMels());
+            acc.conv1dK3(input, frames, dims.nMels(), conv1, conv1Bias, stem, 1);
+            acc.gelu(stem, frames * d);
+            DeviceArray x = acc.allocate(t * d);
+            acc.conv1dK3(stem, frames, d, conv2, conv2Bias, x, 2);
+            acc.gelu(x, t * d);
+            acc.add(x, encoderPositions, t * d);
+            try (DeviceArray h = acc.allocate(t * d); DeviceArray q = acc.allocate(t * d);
+                 DeviceArray k = acc.allocate(t * d); DeviceArray v = acc.allocate(t * d);
+                 DeviceArray att = acc.allocate(t * d); DeviceArray probs = acc.allocate(dims.heads() * t * t);
+                 DeviceArray mlp = acc.allocate(t * 4 * d)) {
+                for (EncoderLayer layer : encoderLayers) {
+                    acc.layerNorm(x, layer.attnNorm.gamma, layer.attnNorm.beta, h, t, d, LN_EPS);
+                    linear(h, layer.q, q, t);
+                    linear(h, layer.k, k, t);
+                    linear(h, layer.v, v, t);
+                    acc.attention(q, k, v, att, probs, dims.heads(), dims.headDim(), t, t, 0, false);
+                    linear(att, layer.out, h, t);
+                    acc.add(x, h, t * d);
+                    acc.layerNorm(x, layer.mlpNorm.gamma, layer.mlpNorm.beta, h, t, d, LN_EPS);
+                    linear(h, layer.fc1, mlp, t);
+                    acc.gelu(mlp, t * layer.fc1.w.rows());
+                    linear(mlp, layer.fc2, h, t);
+                    acc.add(x, h, t * d);
+                }
+            }
+            acc.layerNorm(x, encoderNorm.gamma, encoderNorm.beta, x, t, d, LN_EPS);
+            DeviceArray[] crossK = new DeviceArray[decoderLayers.length];
+            DeviceArray[] crossV = new DeviceArray[decoderLayers.length];
+            for (int l = 0; l < decoderLayers.length; l++) {
+                crossK[l] = acc.allocate(t * d);
+                crossV[l] = acc.allocate(t * d);
+                linear(x, decoderLayers[l].crossK, crossK[l], t);
+                linear(x, decoderLayers[l].crossV, crossV[l], t);
+            }
+            return new Encoded(t, x, crossK, crossV);
+        }
+    }
+
+    private void linear(DeviceArray in, Linear l, DeviceArray out, int rows) {
+        acc.matmul(in, l.w, l.bias, out, rows);
+    }
+
+    // ---- decoder ----
+
+    /** A sequence being decoded: its key/value cache per layer, and the window it attends to. */
+    public final class DecoderState implements AutoCloseable {
+        final Encoded encoded;
+        final DeviceArray[] k;
+        final DeviceArray[] v;
+        int length;
+
+        DecoderState(Encoded encoded) {
+            this.encoded = encoded;
+            int size = dims.textCtx() * dims.width();
+            this.k = new DeviceArray[decoderLayers.length];
+            this.v = new DeviceArray[decoderLayers.length];
+            for (int l = 0; l < k.length; l++) {
+                k[l] = acc.allocate(size);
+                v[l] = acc.allocate(size);
+            }
+        }
+
+        /** Tokens already in the cache. */
+        public int length() {
+            return length;
+        }
+
+        public Encoded encoded() {
+            return encoded;
+        }
+
+        /** Makes this state a copy of {@code other} (beam search: a beam takes over its parent's history). */
+        public void copyFrom(DecoderState other) {
+            int n = other.length * dims.width();
+            for (int l = 0; l < k.length; l++) {
+                acc.copy(other.k[l], 0, k[l], 0, n);
+                acc.copy(other.v[l], 0, v[l], 0, n);
+            }
+            length = other.length;
+        }
+
+        /** Forgets the last tokens: the cache is cut back to {@code length} positions. */
+        public void truncate(int newLength) {
+            length = Math.min(length, newLength);
+        }
+
+        @Override
+        public void close() {
+            for (int l = 0; l < k.length; l++) {
+                k[l].close();
+                v[l].close();
+            }
+        }
+    }
+
+    public DecoderState newState(Encoded encoded) {
+        return new DecoderState(encoded);
+    }
+
+    /** Cross-attention weights of a pass, per layer: {@code heads x tokens x positions}. */
+    public record CrossAttention(int tokens, int positions, float[][] perLayer) {
+    }
+
+    /**
+     * Feeds tokens to several sequences at once and returns, for each, the logits after its last
+     * token. Each sequence's tokens go after those already in its cache. The sequences' matrix
+     * products run as one; attention runs per sequence, over its own cache and window.
+     *
+     * @param crossAttention if not null, receives the cross-attention weights of the first
+     *                       sequence (for word alignment)
+     */
+    public float[][] decode(List<DecoderState> states, List<int[]> tokens, CrossAttention[] crossAttention) {
+        int d = dims.width();
+        int b = states.size();
+        int[] rowStart = new int[b + 1];
+        for (int i = 0; i < b; i++) {
+            int n = tokens.get(i).length;
+            if (n == 0 || states.get(i).length + n > dims.textCtx()) {
+                throw new IllegalArgumentException("a sequence takes 1 to " + (dims.textCtx() - states.get(i).length)
+                        + " more tokens, not " + n);
+            }
+            rowStart[i + 1] = rowStart[i] + n;
+        }
+        int rows = rowStart[b];
+        int maxN = 0;
+        int maxT = 0;
+        for (int i = 0; i < b; i++) {
+            maxN = Math.max(maxN, rowStart[i + 1] - rowStart[i]);
+            maxT = Math.max(maxT, Math.max(states.get(i).length + tokens.get(i).length, states.get(i).encoded.positions));
+        }
+        float[][] result = new float[b][];
+        try (DeviceArray x = acc.allocate(rows * d); DeviceArray h = acc.allocate(rows * d);
+             DeviceArray q = acc.allocate(rows * d); DeviceArray kNew = acc.allocate(rows * d);
+             DeviceArray vNew = acc.allocate(rows * d); DeviceArray att = acc.allocate(rows * d);
+             DeviceArray qOne = acc.allocate(maxN * d); DeviceArray attOne = acc.allocate(maxN * d);
+             DeviceArray probs = acc.allocate(dims.heads() * maxN * maxT);
+             DeviceArray mlp = acc.allocate(rows * 4 * d); DeviceArray last = acc.allocate(b * d);
+             DeviceArray logits = acc.allocate(b * dims.vocab())) {
+            for (int i = 0; i < b; i++) {
+                int n = rowStart[i + 1] - rowStart[i];
+                try (DeviceArray emb = acc.allocate(n * d)) {
+                    acc.embed(tokenTable, tokens.get(i), 1f, decoderPositions, states.get(i).length, emb, d);
+                    acc.copy(emb, 0, x, rowStart[i] * d, n * d);
+                }
+            }
+            for (int l = 0; l < decoderLayers.length; l++) {
+                DecoderLayer layer = decoderLayers[l];
+                // Self-attention: keys and values of the new tokens join each sequence's cache.
+                acc.layerNorm(x, layer.selfNorm.gamma, layer.selfNorm.beta, h, rows, d, LN_EPS);
+                linear(h, layer.q, q, rows);
+                linear(h, layer.k, kNew, rows);
+                linear(h, layer.v, vNew, rows);
+                for (int i = 0; i < b; i++) {
+                    DecoderState s = states.get(i);
+                    int n = rowStart[i + 1] - rowStart[i];
+                    acc.copy(kNew, rowStart[i] * d, s.k[l], s.length * d, n * d);
+                    acc.copy(vNew, rowStart[i] * d, s.v[l], s.length * d, n * d);
+                    acc.copy(q, rowStart[i] * d, qOne, 0, n * d);
+                    acc.attention(qOne, s.k[l], s.v[l], attOne, probs, dims.heads(), dims.headDim(), n,
+                            s.length + n, s.length, true);
+                    acc.copy(attOne, 0, att, rowStart[i] * d, n * d);
+                }
+                linear(att, layer.selfOut, h, rows);
+                acc.add(x, h, rows * d);
+                // Cross-attention over each sequence's encoded window.
+                acc.layerNorm(x, layer.crossNorm.gamma, layer.crossNorm.beta, h, rows, d, LN_EPS);
+                linear(h, layer.crossQ, q, rows);
+                for (int i = 0; i < b; i++) {
+                    DecoderState s = states.get(i);
+                    int n = rowStart[i + 1] - rowStart[i];
+                    acc.copy(q, rowStart[i] * d, qOne, 0, n * d);
+                    acc.attention(qOne, s.encoded.crossK[l], s.encoded.crossV[l], attOne, probs, dims.heads(),
+                            dims.headDim(), n, s.encoded.positions, 0, false);
+                    if (i == 0 && crossAttention != null) {
+                        float[] weights = new float[dims.heads() * n * s.encoded.positions];
+                        acc.read(probs, 0, weights, 0, weights.length);
+                        if (crossAttention[0] == null) {
+                            crossAttention[0] = new CrossAttention(n, s.encoded.positions, new float[decoderLayers.length][]);
+                        }
+                        crossAttention[0].perLayer()[l] = weights;
+                    }
+                    acc.copy(attOne, 0, att, rowStart[i] * d, n * d);
+                }
+                linear(att, layer.crossOut, h, rows);
+                acc.add(x, h, rows * d);
+                // Feed-forward.
+                acc.layerNorm(x, layer.mlpNorm.gamma, layer.mlpNorm.beta, h, rows, d, LN_EPS);
+                linear(h, layer.fc1, mlp, rows);
+                acc.gelu(mlp, rows * layer.fc1.w.rows());
+                linear(mlp, layer.fc2, h, rows);
+                acc.add(x, h, rows * d);
+            }
+            // Logits of each sequence's last position only.
+            for (int i = 0; i < b; i++) {
+                acc.copy(x, (rowStart[i + 1] - 1) * d, last, i * d, d);
+            }
+            acc.layerNorm(last, decoderNorm.gamma, decoderNorm.beta, last, b, d, LN_EPS);
+            acc.matmul(last, logitProjection, null, logits, b);
+            float[] all = acc.read(logits);
+            for (int i = 0; i < b; i++) {
+                result[i] = java.util.Arrays.copyOfRange(all, i * dims.vocab(), (i + 1) * dims.vocab());
+                states.get(i).length += rowStart[i + 1] - rowStart[i];
+            }
+        }
+        return result;
+    }
+
+    /** One sequence: {@link #decode} for a single state. */
+    public float[] decode(DecoderState state, int[] tokens) {
+        return decode(List.of(state), List.of(tokens), null)[0];
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable c : owned) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // device memory goes with the process anyway
+            }
+        }
+    }
+}

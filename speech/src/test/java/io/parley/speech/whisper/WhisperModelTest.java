@@ -1,0 +1,156 @@
+package io.parley.speech.whisper;
+
+import io.parley.kernels.accel.Accelerator;
+import io.parley.kernels.accel.DeviceArray;
+import io.parley.kernels.accel.MelSpec;
+import io.parley.kernels.jvm.JvmAccelerator;
+import io.parley.speech.audio.WavFile;
+import io.parley.speech.eval.EvaluationSet;
+import io.parley.speech.whisper.decode.DecodingOptions;
+import io.parley.speech.whisper.decode.DecodingResult;
+import io.parley.speech.whisper.decode.LanguageProbabilities;
+import io.parley.speech.whisper.decode.WindowDecoder;
+import io.parley.speech.whisper.model.Precision;
+import io.parley.speech.whisper.model.WhisperConfig;
+import io.parley.speech.whisper.model.WhisperModel;
+import io.parley.speech.whisper.text.WhisperTokenizer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Whisper base on the JVM backend against CTranslate2 on the same weights, in f32
+ * (tools/fixtures/whisper_reference.py). Tolerances, absolute: features 2e-4 (the kernels'
+ * log-mel test's bound); encoder output 2e-3 on values of standard deviation 1.5, after six
+ * layers whose f32 sums are ordered differently from CTranslate2's (measured: 2e-4);
+ * first-step logits 2e-3 on values up to ~30 (measured: 5e-5).
+ */
+class WhisperModelTest {
+
+    static ReferenceFixture fixture;
+    static Accelerator acc;
+    static WhisperModel model;
+    static WhisperTokenizer tokenizer;
+    static float[] mel;
+    static WindowDecoder decoder;
+
+    @BeforeAll
+    static void load() throws Exception {
+        fixture = ReferenceFixture.load("whisper-base-0870");
+        Path dir = ModelLocator.whisper("base");
+        acc = new JvmAccelerator();
+        model = WhisperModel.load(dir.resolve("model.bin"), acc, Precision.F32);
+        tokenizer = WhisperTokenizer.load(dir.resolve("tokenizer.json"));
+        decoder = new WindowDecoder(model, tokenizer, WhisperConfig.load(dir.resolve("config.json")));
+        float[] audio = WavFile.read(EvaluationSet.locate().clip(fixture.clip).wav()).monoSamples();
+        float[] window = new float[480_000];
+        System.arraycopy(audio, 0, window, 0, audio.length);
+        try (DeviceArray in = acc.upload(window); DeviceArray out = acc.allocate(3000 * 80)) {
+            acc.logMel(in, window.length, MelSpec.whisper(80), out);
+            mel = acc.read(out);
+        }
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+        acc.close();
+    }
+
+    static void assertClose(String what, float[] expected, float[] got, double tolerance) {
+        assertEquals(expected.length, got.length, what + " length");
+        double worst = 0;
+        for (int i = 0; i < expected.length; i++) {
+            double diff = Math.abs(expected[i] - got[i]);
+            worst = Math.max(worst, diff);
+            if (!(diff <= tolerance)) {
+                fail(String.format("%s[%d] = %g, CTranslate2 %g", what, i, got[i], expected[i]));
+            }
+        }
+        System.out.printf("%s: largest difference %.2e%n", what, worst);
+    }
+
+    @Test
+    void featuresMatch() {
+        float[] expected = fixture.slice("features"); // 80 x 800, mel-major
+        float[] got = new float[80 * 800];
+        for (int m = 0; m < 80; m++) {
+            for (int f = 0; f < 800; f++) {
+                got[m * 800 + f] = mel[f * 80 + m];
+            }
+        }
+        assertClose("features", expected, got, 2e-4);
+    }
+
+    @Test
+    void encoderOutputMatches() {
+        try (WhisperModel.Encoded enc = model.encode(mel, 3000)) {
+            float[] out = enc.output();
+            float[] expected = fixture.slice("encoder");
+            float[] got = new float[expected.length];
+            for (int i = 0; i < got.length; i++) {
+                got[i] = out[i * 97];
+            }
+            assertClose("encoder", expected, got, 2e-3);
+        }
+    }
+
+    @Test
+    void greedyTokenIdsAreIdenticalWithAndWithoutTimestamps() {
+        try (WhisperModel.Encoded enc = model.encode(mel, 3000)) {
+            DecodingOptions greedy = DecodingOptions.defaults().withLanguage("en").withTemperatures(java.util.List.of(0.0));
+            DecodingResult withTs = decoder.decode(enc, greedy, new java.util.Random(0));
+            assertEquals(java.util.Arrays.toString(fixture.ids("greedyTimestamps", "ids")),
+                    java.util.Arrays.toString(withTs.tokens()), "with timestamps");
+            DecodingResult plain = decoder.decode(enc, greedy.withTimestamps(false), new java.util.Random(0));
+            assertEquals(java.util.Arrays.toString(fixture.ids("greedyNoTimestamps", "ids")),
+                    java.util.Arrays.toString(plain.tokens()), "without timestamps");
+            double noSpeech = ((Number) fixture.section("greedyTimestamps").get("noSpeechProb")).doubleValue();
+            assertEquals(noSpeech, withTs.noSpeechProb(), 1e-4);
+            System.out.println("greedy text: " + plain.text());
+        }
+    }
+
+    @Test
+    void languageProbabilitiesMatch() {
+        try (WhisperModel.Encoded enc = model.encode(mel, 3000)) {
+            LanguageProbabilities p = decoder.detectLanguage(enc);
+            assertEquals("en", p.best());
+            for (Object o : (java.util.List<?>) fixture.meta.get("languages")) {
+                java.util.List<?> pair = (java.util.List<?>) o;
+                String code = (String) pair.get(0);
+                double expected = ((Number) pair.get(1)).doubleValue();
+                assertEquals(expected, p.probability(code), 1e-4 + 1e-3 * expected, "P(" + code + ")");
+            }
+        }
+    }
+
+    @Test
+    void firstStepLogitsMatch() {
+        try (WhisperModel.Encoded enc = model.encode(mel, 3000);
+             WhisperModel.DecoderState state = model.newState(enc)) {
+            float[] logits = state == null ? null : model.decode(state, fixture.ids("firstStep", "prompt"));
+            float[] expected = fixture.slice("firstStep");
+            int compared = 0;
+            double worst = 0;
+            for (int t = 0; t < expected.length; t++) {
+                if (expected[t] > -1e30f) { // CTranslate2 returns suppressed tokens at the lowest float
+                    double diff = Math.abs(expected[t] - logits[t]);
+                    worst = Math.max(worst, diff);
+                    if (!(diff <= 2e-3)) {
+                        fail(String.format("logit of token %d = %g, CTranslate2 %g", t, logits[t], expected[t]));
+                    }
+                    compared++;
+                }
+            }
+            System.out.printf("first-step logits: %d compared, largest difference %.2e%n", compared, worst);
+            assertTrue(compared > 50_000);
+        }
+    }
+}
