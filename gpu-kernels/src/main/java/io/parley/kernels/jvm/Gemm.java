@@ -62,7 +62,7 @@ final class Gemm {
         int n = w.rows;
         if (m <= STREAM_ROWS) {
             // Few rows: split the panels over threads; each streams its panels once.
-            loop.forRange(w.panels, 8, (from, to) -> {
+            loop.forRange(w.panels, 2, (from, to) -> {
                 for (int panel = from; panel < to; panel++) {
                     for (int i = 0; i < m; i += 4) {
                         streamPanel(x, i, Math.min(4, m - i), k, w, panel, y, n);
