@@ -77,6 +77,17 @@ public interface Accelerator extends AutoCloseable {
     void attention(DeviceArray q, DeviceArray k, DeviceArray v, DeviceArray out, DeviceArray probs,
                    int heads, int headDim, int tq, int tk, int qPosition, boolean causal);
 
+    /**
+     * Attention whose weights nobody reads (an encoder layer): the same result as the method
+     * above, but a backend need not keep {@code heads x tq x tk} weights in memory.
+     */
+    default void attention(DeviceArray q, DeviceArray k, DeviceArray v, DeviceArray out,
+                           int heads, int headDim, int tq, int tk, int qPosition, boolean causal) {
+        try (DeviceArray probs = allocate(heads * tq * tk)) {
+            attention(q, k, v, out, probs, heads, headDim, tq, tk, qPosition, causal);
+        }
+    }
+
     /** {@code out[i] = table[ids[i]] * scale + positions[firstPosition + i]}, rows of {@code dim}. */
     void embed(DeviceArray table, int[] ids, float scale, DeviceArray positions, int firstPosition,
                DeviceArray out, int dim);

@@ -263,6 +263,12 @@ public final class JvmAccelerator implements Accelerator {
     }
 
     @Override
+    public void attention(DeviceArray q, DeviceArray k, DeviceArray v, DeviceArray out,
+                          int heads, int headDim, int tq, int tk, int qPosition, boolean causal) {
+        JvmAttention.run(loop, a(q), a(k), a(v), a(out), null, heads, headDim, tq, tk, qPosition, causal);
+    }
+
+    @Override
     public void embed(DeviceArray table, int[] ids, float scale, DeviceArray positions, int firstPosition,
                       DeviceArray out, int dim) {
         EmbeddingKernels.embed(a(table), ids, scale, a(positions), firstPosition, a(out), ids.length, dim);

@@ -1,5 +1,6 @@
 package io.parley.kernels.jvm;
 
+import io.parley.kernels.tensor.F32Weights;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -23,11 +24,19 @@ final class JvmAttention {
 
     /** From this many queries, the matrix-product path. */
     private static final int GEMM_FROM = 32;
+    /** Products inside a task run on the task's own thread. */
+    private static final ParallelLoop SERIAL = new ParallelLoop(1);
 
+    /** @param probs receives the weights, {@code heads x tq x tk}; null when they are not wanted */
     static void run(ParallelLoop loop, float[] q, float[] k, float[] v, float[] out, float[] probs,
                     int heads, int headDim, int tq, int tk, int qPosition, boolean causal) {
         if (tq >= GEMM_FROM) {
             products(loop, q, k, v, out, probs, heads, headDim, tq, tk, qPosition, causal);
+            return;
+        }
+        if (probs == null) {
+            // Few queries: the weights are the working space.
+            run(loop, q, k, v, out, new float[heads * tq * tk], heads, headDim, tq, tk, qPosition, causal);
             return;
         }
         int width = heads * headDim;
@@ -69,35 +78,68 @@ final class JvmAttention {
         });
     }
 
-    /** Per head: S = Q Kᵀ scaled, masked, softmax per row (into probs), then out = P V. */
+    /** Query rows per task of the matrix-product path: their scores stay in the core's cache. */
+    private static final int QUERY_BLOCK = 64;
+
+    /**
+     * Per head, keys and values are packed once as weights; then each task takes one head and a
+     * block of query rows: S = Q Kᵀ scaled, masked, softmax per row (copied into {@code probs}
+     * when it is not null), then out = P V. Tasks over heads and blocks keep both cores busy
+     * with no product split across threads, and a block's scores never leave the cache.
+     */
     private static void products(ParallelLoop loop, float[] q, float[] k, float[] v, float[] out, float[] probs,
                                  int heads, int headDim, int tq, int tk, int qPosition, boolean causal) {
         int width = heads * headDim;
         float scale = (float) (1.0 / Math.sqrt(headDim));
-        float[] qh = new float[tq * headDim];
-        float[] kh = new float[tk * headDim];
-        float[] vt = new float[headDim * tk];
-        float[] oh = new float[tq * headDim];
-        float[] scores = new float[tq * tk];
-        for (int h = 0; h < heads; h++) {
-            int col = h * headDim;
-            for (int i = 0; i < tq; i++) {
-                System.arraycopy(q, i * width + col, qh, i * headDim, headDim);
-            }
-            for (int j = 0; j < tk; j++) {
-                System.arraycopy(k, j * width + col, kh, j * headDim, headDim);
-                for (int d = 0; d < headDim; d++) {
-                    vt[d * tk + j] = v[j * width + col + d];
+        PackedWeights[] keys = new PackedWeights[heads];
+        PackedWeights[] values = new PackedWeights[heads];
+        // With 64-float heads (four vectors) P V runs best as rows of values summed in registers;
+        // as a product its 64 columns would fill one and a third 48-wide panels.
+        boolean rowValues = headDim == 4 * L;
+        float[][] valueRows = new float[heads][];
+        loop.forRange(heads, 1, (h0, h1) -> {
+            for (int h = h0; h < h1; h++) {
+                int col = h * headDim;
+                float[] kh = new float[tk * headDim];
+                float[] vt = rowValues ? null : new float[headDim * tk];
+                for (int j = 0; j < tk; j++) {
+                    System.arraycopy(k, j * width + col, kh, j * headDim, headDim);
+                    for (int d = 0; vt != null && d < headDim; d++) {
+                        vt[d * tk + j] = v[j * width + col + d];
+                    }
+                }
+                // Keys as weights: S = Q_h (rows x dh) times K_h (tk x dh) transposed; values as
+                // weights: out_h = P (rows x tk) times V_h^T (dh x tk) transposed.
+                keys[h] = new PackedWeights(new F32Weights(tk, headDim, kh));
+                if (rowValues) {
+                    float[] vh = new float[tk * headDim];
+                    for (int j = 0; j < tk; j++) {
+                        System.arraycopy(v, j * width + col, vh, j * headDim, headDim);
+                    }
+                    valueRows[h] = vh;
+                } else {
+                    values[h] = new PackedWeights(new F32Weights(headDim, tk, vt));
                 }
             }
-            // Keys as weights: S[tq x tk] = Q_h (tq x dh) times K_h (tk x dh) transposed.
-            Gemm.multiply(loop, qh, tq, new PackedWeights(new io.parley.kernels.tensor.F32Weights(tk, headDim, kh)),
-                    null, scores);
-            int row0 = h * tq * tk;
-            loop.forRange(tq, 16, (from, to) -> {
-                for (int i = from; i < to; i++) {
+        });
+        int blocks = (tq + QUERY_BLOCK - 1) / QUERY_BLOCK;
+        loop.forRange(heads * blocks, 1, (from, to) -> {
+            float[] qb = new float[QUERY_BLOCK * headDim];
+            float[] scores = new float[QUERY_BLOCK * tk];
+            float[] ob = new float[QUERY_BLOCK * headDim];
+            for (int task = from; task < to; task++) {
+                int h = task / blocks;
+                int i0 = (task % blocks) * QUERY_BLOCK;
+                int rows = Math.min(QUERY_BLOCK, tq - i0);
+                int col = h * headDim;
+                for (int r = 0; r < rows; r++) {
+                    System.arraycopy(q, (i0 + r) * width + col, qb, r * headDim, headDim);
+                }
+                Gemm.multiply(SERIAL, qb, rows, keys[h], null, scores);
+                for (int r = 0; r < rows; r++) {
+                    int i = i0 + r;
                     int last = causal ? Math.min(tk - 1, qPosition + i) : tk - 1;
-                    int base = i * tk;
+                    int base = r * tk;
                     int j = 0;
                     for (; j <= last + 1 - L; j += L) {
                         FloatVector.fromArray(F, scores, base + j).mul(scale).intoArray(scores, base + j);
@@ -109,16 +151,83 @@ final class JvmAttention {
                         scores[base + j] = 0f;
                     }
                     JvmAccelerator.softmaxRow(scores, base, last + 1);
-                    System.arraycopy(scores, base, probs, row0 + base, tk);
+                    if (probs != null) {
+                        System.arraycopy(scores, base, probs, (h * tq + i) * tk, tk);
+                    }
                 }
-            });
-            // Values as weights: out_h[tq x dh] = P (tq x tk) times V_hᵀ (dh x tk) transposed.
-            Gemm.multiply(loop, scores, tq, new PackedWeights(new io.parley.kernels.tensor.F32Weights(headDim, tk, vt)),
-                    null, oh);
-            for (int i = 0; i < tq; i++) {
-                System.arraycopy(oh, i * headDim, out, i * width + col, headDim);
+                if (rowValues) {
+                    for (int r = 0; r < rows; r += 4) {
+                        weightedRows(scores, r, Math.min(4, rows - r), tk, valueRows[h], ob);
+                    }
+                } else {
+                    Gemm.multiply(SERIAL, scores, rows, values[h], null, ob);
+                }
+                for (int r = 0; r < rows; r++) {
+                    System.arraycopy(ob, r * headDim, out, (i0 + r) * width + col, headDim);
+                }
             }
+        });
+    }
+
+    /**
+     * {@code out} rows {@code r .. r+count} (at most four) = their probability rows times the
+     * head's value rows ({@code tk x 64}): sixteen accumulators, each value row loaded once for
+     * all four query rows.
+     */
+    private static void weightedRows(float[] p, int r, int count, int tk, float[] vh, float[] out) {
+        int p0 = r * tk;
+        int p1 = (r + Math.min(1, count - 1)) * tk;
+        int p2 = (r + Math.min(2, count - 1)) * tk;
+        int p3 = (r + Math.min(3, count - 1)) * tk;
+        FloatVector a00 = FloatVector.zero(F), a01 = a00, a02 = a00, a03 = a00;
+        FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+        FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
+        FloatVector a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+        for (int j = 0; j < tk; j++) {
+            int base = j * 4 * L;
+            FloatVector v0 = FloatVector.fromArray(F, vh, base);
+            FloatVector v1 = FloatVector.fromArray(F, vh, base + L);
+            FloatVector v2 = FloatVector.fromArray(F, vh, base + 2 * L);
+            FloatVector v3 = FloatVector.fromArray(F, vh, base + 3 * L);
+            FloatVector b = FloatVector.broadcast(F, p[p0 + j]);
+            a00 = v0.fma(b, a00);
+            a01 = v1.fma(b, a01);
+            a02 = v2.fma(b, a02);
+            a03 = v3.fma(b, a03);
+            b = FloatVector.broadcast(F, p[p1 + j]);
+            a10 = v0.fma(b, a10);
+            a11 = v1.fma(b, a11);
+            a12 = v2.fma(b, a12);
+            a13 = v3.fma(b, a13);
+            b = FloatVector.broadcast(F, p[p2 + j]);
+            a20 = v0.fma(b, a20);
+            a21 = v1.fma(b, a21);
+            a22 = v2.fma(b, a22);
+            a23 = v3.fma(b, a23);
+            b = FloatVector.broadcast(F, p[p3 + j]);
+            a30 = v0.fma(b, a30);
+            a31 = v1.fma(b, a31);
+            a32 = v2.fma(b, a32);
+            a33 = v3.fma(b, a33);
         }
+        // Rows past count were computed from a repeated row and are not stored.
+        store(a00, a01, a02, a03, out, r * 4 * L);
+        if (count > 1) {
+            store(a10, a11, a12, a13, out, (r + 1) * 4 * L);
+        }
+        if (count > 2) {
+            store(a20, a21, a22, a23, out, (r + 2) * 4 * L);
+        }
+        if (count > 3) {
+            store(a30, a31, a32, a33, out, (r + 3) * 4 * L);
+        }
+    }
+
+    private static void store(FloatVector c0, FloatVector c1, FloatVector c2, FloatVector c3, float[] out, int o) {
+        c0.intoArray(out, o);
+        c1.intoArray(out, o + L);
+        c2.intoArray(out, o + 2 * L);
+        c3.intoArray(out, o + 3 * L);
     }
 
     private static float[] transposeHead(float[] k, int h, int headDim, int width, int tk, float[] reuse) {
