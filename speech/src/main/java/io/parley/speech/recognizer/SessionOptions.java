@@ -7,13 +7,27 @@ import java.util.Objects;
  *
  * @param language ISO 639-1 code of the speech, or {@code auto}
  * @param streamId a label for logs and thread names
+ * @param task     caption the speech in its own language, or translate it into English
  */
-public record SessionOptions(String language, String streamId) {
+public record SessionOptions(String language, String streamId, Task task) {
 
     public static final String AUTO = "auto";
+
+    /** What to make of the speech. */
+    public enum Task {
+        /** Captions in the language spoken. */
+        TRANSCRIBE,
+        /** Captions in English, whatever the language spoken (engines that can: {@link SpeechRecognizer#translatesToEnglish()}). */
+        TRANSLATE
+    }
 
     public SessionOptions {
         Objects.requireNonNull(language, "language");
         Objects.requireNonNull(streamId, "streamId");
+        Objects.requireNonNull(task, "task");
+    }
+
+    public SessionOptions(String language, String streamId) {
+        this(language, streamId, Task.TRANSCRIBE);
     }
 }

@@ -17,6 +17,11 @@ public interface SpeechRecognizer extends AutoCloseable {
     /** Whether a session may ask for {@code auto} and have the language identified. */
     boolean identifiesLanguage();
 
+    /** Whether a session may ask for {@link SessionOptions.Task#TRANSLATE}: speech in any language captioned in English. */
+    default boolean translatesToEnglish() {
+        return false;
+    }
+
     /**
      * Opens a streaming session.
      *

@@ -11,11 +11,21 @@ import java.util.List;
  * @param start    seconds from the start of the stream
  * @param end      seconds from the start of the stream
  * @param words    per-word times and confidences, where the engine gives them; may be empty
+ * @param stableWords of a partial, how many leading words the engine will not change any more
+ *                 (all of them in a final); 0 when the engine cannot tell
  */
 public record Utterance(int index, String text, String language, double start, double end,
-                        List<RecognizedWord> words) {
+                        List<RecognizedWord> words, int stableWords) {
 
     public Utterance {
         words = List.copyOf(words);
+        if (stableWords < 0) {
+            throw new IllegalArgumentException("stableWords must not be negative: " + stableWords);
+        }
+    }
+
+    /** An utterance of which the engine cannot say which words are settled. */
+    public Utterance(int index, String text, String language, double start, double end, List<RecognizedWord> words) {
+        this(index, text, language, start, end, words, 0);
     }
 }

@@ -96,10 +96,21 @@ public final class WhisperEngine implements AutoCloseable {
      * the level the features are clamped against), {@code frames x nMels}, time-major.
      */
     public float[] features(float[] audio) {
-        int samples = audio.length + WINDOW_SAMPLES;
+        return features(audio, audio.length / HOP + WINDOW_FRAMES);
+    }
+
+    /**
+     * The first {@code frames} log-mel frames of {@code audio} followed by silence: the same
+     * values as {@link #features(float[])} gives for them, at the cost of the frames asked for.
+     * They are exact because the zeros past the audio add nothing to the log-mel maximum that
+     * Whisper clamps against, and the STFT's reflection at the end of the buffer mirrors only
+     * zeros once there are {@code N_FFT} of them past the last frame.
+     */
+    public float[] features(float[] audio, int frames) {
+        int samples = (Math.max(audio.length / HOP + 1, frames) + 3) * HOP;
         Accelerator acc = model.accelerator();
-        int frames = samples / HOP;
-        try (DeviceArray in = acc.allocate(samples); DeviceArray out = acc.allocate(frames * mel.nMels())) {
+        int computed = samples / HOP;
+        try (DeviceArray in = acc.allocate(samples); DeviceArray out = acc.allocate(computed * mel.nMels())) {
             acc.write(in, 0, audio, 0, audio.length);
             acc.logMel(in, samples, mel, out);
             return acc.read(out);
@@ -112,15 +123,25 @@ public final class WhisperEngine implements AutoCloseable {
      * multiple of it.
      */
     public WhisperModel.Encoded encode(float[] features, int start, int contentFrames, int blockFrames) {
-        int frames = WINDOW_FRAMES;
-        if (blockFrames > 0) {
-            frames = Math.min(WINDOW_FRAMES, Math.max(blockFrames, (contentFrames + blockFrames - 1) / blockFrames * blockFrames));
+        int frames = encoderFrames(contentFrames, blockFrames);
+        return model.encode(melWindow(features, start, frames), frames);
+    }
+
+    /** Frames the encoder runs on: the full window, or the content rounded up to a block. */
+    public static int encoderFrames(int contentFrames, int blockFrames) {
+        if (blockFrames <= 0) {
+            return WINDOW_FRAMES;
         }
+        return Math.min(WINDOW_FRAMES, Math.max(blockFrames, (contentFrames + blockFrames - 1) / blockFrames * blockFrames));
+    }
+
+    /** {@code frames} frames of {@code features} from {@code start}, zero past their end. */
+    public float[] melWindow(float[] features, int start, int frames) {
         int nMels = mel.nMels();
         float[] window = new float[frames * nMels];
         int available = Math.max(0, Math.min(frames, features.length / nMels - start));
         System.arraycopy(features, start * nMels, window, 0, available * nMels);
-        return model.encode(window, frames);
+        return window;
     }
 
     public LanguageProbabilities detectLanguage(WhisperModel.Encoded encoded) {
@@ -168,7 +189,7 @@ public final class WhisperEngine implements AutoCloseable {
     }
 
     /** Gives each segment the words whose tokens it holds. */
-    static List<Segment> attachWords(List<Segment> segments, WordAligner.Alignment alignment) {
+    public static List<Segment> attachWords(List<Segment> segments, WordAligner.Alignment alignment) {
         List<Segment> out = new ArrayList<>();
         int w = 0;
         int tokensBefore = 0;

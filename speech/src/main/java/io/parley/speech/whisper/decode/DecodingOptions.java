@@ -79,4 +79,9 @@ public record DecodingOptions(Task task, String language, boolean timestamps, Li
         return new DecodingOptions(task, language, timestamps, temperatures, beamSize, patience, maxInitialTimestamp,
                 compressionRatioThreshold, logProbThreshold, noSpeechThreshold, maxTokens, tokens);
     }
+
+    public DecodingOptions withMaxTokens(int n) {
+        return new DecodingOptions(task, language, timestamps, temperatures, beamSize, patience, maxInitialTimestamp,
+                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, n, prompt);
+    }
 }

@@ -24,11 +24,26 @@ public final class WindowDecoder {
     private final WhisperModel model;
     private final WhisperTokenizer tokenizer;
     private final WhisperConfig config;
+    private final DecoderSteps steps;
 
     public WindowDecoder(WhisperModel model, WhisperTokenizer tokenizer, WhisperConfig config) {
+        this(model, tokenizer, config, DecoderSteps.direct(model));
+    }
+
+    private WindowDecoder(WhisperModel model, WhisperTokenizer tokenizer, WhisperConfig config, DecoderSteps steps) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.config = config;
+        this.steps = steps;
+    }
+
+    /** The same decoder running its model steps through {@code steps} (a batching scheduler). */
+    public WindowDecoder withSteps(DecoderSteps steps) {
+        return new WindowDecoder(model, tokenizer, config, steps);
+    }
+
+    private float[] step(WhisperModel.DecoderState state, int[] tokens) {
+        return steps.decode(List.of(state), List.of(tokens))[0];
     }
 
     /** The tokens before the start of transcript: the previous text, at most half the context. */
@@ -48,7 +63,7 @@ public final class WindowDecoder {
         int[] prefix = previousText(prompt);
         int[] tokens = Arrays.copyOf(prefix, prefix.length + 1);
         tokens[prefix.length] = tokenizer.sot;
-        return model.decode(state, tokens);
+        return step(state, tokens);
     }
 
     public LanguageProbabilities detectLanguage(WhisperModel.Encoded encoded) {
@@ -98,7 +113,7 @@ public final class WindowDecoder {
                 rest.add(tokenizer.noTimestamps);
             }
             float[] logits = rest.isEmpty() ? sotLogits
-                    : model.decode(state, rest.stream().mapToInt(Integer::intValue).toArray());
+                    : step(state, rest.stream().mapToInt(Integer::intValue).toArray());
             LogitFilter filter = new LogitFilter(tokenizer, config.suppressIds(), config.suppressAtBegin(),
                     options.timestamps(), options.maxInitialTimestamp());
             int budget = Math.min(options.maxTokens(), model.dims().textCtx() - state.length());
@@ -153,7 +168,7 @@ public final class WindowDecoder {
             h.tokens.add(next);
             h.logProbs.add((float) logProb);
             if (step + 1 < budget) {
-                logits = model.decode(state, new int[]{next});
+                logits = step(state, new int[]{next});
             }
         }
         return h;
@@ -235,7 +250,7 @@ public final class WindowDecoder {
                 for (int t : tokens) {
                     feed.add(new int[]{t});
                 }
-                logits = new ArrayList<>(List.of(model.decode(active, feed, null)));
+                logits = new ArrayList<>(List.of(steps.decode(active, feed)));
                 beams = next;
             }
             if (finished.size() < wanted) {
@@ -312,7 +327,7 @@ public final class WindowDecoder {
     }
 
     /** Text bytes over their zlib-compressed size, as Whisper measures repetition. */
-    static double compressionRatio(String text) {
+    public static double compressionRatio(String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         if (bytes.length == 0) {
             return 0;

@@ -195,51 +195,131 @@ public final class WhisperModel implements AutoCloseable {
      * with the position embeddings cut to match.
      */
     public Encoded encode(float[] mel, int frames) {
+        return encode(List.of(mel), frames).getFirst();
+    }
+
+    /**
+     * Encodes several windows of the same length at once: their matrix products run as one over
+     * all their rows (the weights are read once), attention runs per window.
+     */
+    public List<Encoded> encode(List<float[]> mels, int frames) {
         int d = dims.width();
         if (frames % 2 != 0 || frames < 2 || frames > 2 * dims.audioCtx()) {
             throw new IllegalArgumentException("the encoder takes an even number of frames up to "
                     + 2 * dims.audioCtx() + ", not " + frames);
         }
+        int b = mels.size();
         int t = frames / 2;
+        int rows = b * t;
+        DeviceArray x = acc.allocate(rows * d);
         try (DeviceArray input = acc.allocate(frames * dims.nMels());
-             DeviceArray stem = acc.allocate(frames * d)) {
-            acc.write(input, 0, mel, 0, frames * dims.nMels());
-            acc.conv1dK3(input, frames, dims.nMels(), conv1, conv1Bias, stem, 1);
-            acc.gelu(stem, frames * d);
-            DeviceArray x = acc.allocate(t * d);
-            acc.conv1dK3(stem, frames, d, conv2, conv2Bias, x, 2);
-            acc.gelu(x, t * d);
-            acc.add(x, encoderPositions, t * d);
-            try (DeviceArray h = acc.allocate(t * d); DeviceArray q = acc.allocate(t * d);
-                 DeviceArray k = acc.allocate(t * d); DeviceArray v = acc.allocate(t * d);
-                 DeviceArray att = acc.allocate(t * d); DeviceArray probs = acc.allocate(dims.heads() * t * t);
-                 DeviceArray mlp = acc.allocate(t * 4 * d)) {
-                for (EncoderLayer layer : encoderLayers) {
-                    acc.layerNorm(x, layer.attnNorm.gamma, layer.attnNorm.beta, h, t, d, LN_EPS);
-                    linear(h, layer.q, q, t);
-                    linear(h, layer.k, k, t);
-                    linear(h, layer.v, v, t);
-                    acc.attention(q, k, v, att, probs, dims.heads(), dims.headDim(), t, t, 0, false);
-                    linear(att, layer.out, h, t);
-                    acc.add(x, h, t * d);
-                    acc.layerNorm(x, layer.mlpNorm.gamma, layer.mlpNorm.beta, h, t, d, LN_EPS);
-                    linear(h, layer.fc1, mlp, t);
-                    acc.gelu(mlp, t * layer.fc1.w.rows());
-                    linear(mlp, layer.fc2, h, t);
-                    acc.add(x, h, t * d);
+             DeviceArray stem = acc.allocate(frames * d);
+             DeviceArray one = b == 1 ? null : acc.allocate(t * d)) {
+            for (int i = 0; i < b; i++) {
+                DeviceArray out = b == 1 ? x : one;
+                acc.write(input, 0, mels.get(i), 0, frames * dims.nMels());
+                acc.conv1dK3(input, frames, dims.nMels(), conv1, conv1Bias, stem, 1);
+                acc.gelu(stem, frames * d);
+                acc.conv1dK3(stem, frames, d, conv2, conv2Bias, out, 2);
+                acc.gelu(out, t * d);
+                acc.add(out, encoderPositions, t * d);
+                if (b > 1) {
+                    acc.copy(one, 0, x, i * t * d, t * d);
                 }
             }
-            acc.layerNorm(x, encoderNorm.gamma, encoderNorm.beta, x, t, d, LN_EPS);
+        }
+        try (DeviceArray h = acc.allocate(rows * d); DeviceArray q = acc.allocate(rows * d);
+             DeviceArray k = acc.allocate(rows * d); DeviceArray v = acc.allocate(rows * d);
+             DeviceArray att = acc.allocate(rows * d);
+             DeviceArray mlp = acc.allocate(rows * 4 * d);
+             WindowViews views = b == 1 ? null : new WindowViews(t * d)) {
+            for (EncoderLayer layer : encoderLayers) {
+                acc.layerNorm(x, layer.attnNorm.gamma, layer.attnNorm.beta, h, rows, d, LN_EPS);
+                linear(h, layer.q, q, rows);
+                linear(h, layer.k, k, rows);
+                linear(h, layer.v, v, rows);
+                if (b == 1) {
+                    acc.attention(q, k, v, att, dims.heads(), dims.headDim(), t, t, 0, false);
+                } else {
+                    for (int i = 0; i < b; i++) {
+                        int off = i * t * d;
+                        acc.copy(q, off, views.q, 0, t * d);
+                        acc.copy(k, off, views.k, 0, t * d);
+                        acc.copy(v, off, views.v, 0, t * d);
+                        acc.attention(views.q, views.k, views.v, views.out, dims.heads(), dims.headDim(), t, t, 0, false);
+                        acc.copy(views.out, 0, att, off, t * d);
+                    }
+                }
+                linear(att, layer.out, h, rows);
+                acc.add(x, h, rows * d);
+                acc.layerNorm(x, layer.mlpNorm.gamma, layer.mlpNorm.beta, h, rows, d, LN_EPS);
+                linear(h, layer.fc1, mlp, rows);
+                acc.gelu(mlp, rows * layer.fc1.w.rows());
+                linear(mlp, layer.fc2, h, rows);
+                acc.add(x, h, rows * d);
+            }
+            acc.layerNorm(x, encoderNorm.gamma, encoderNorm.beta, x, rows, d, LN_EPS);
             DeviceArray[] crossK = new DeviceArray[decoderLayers.length];
             DeviceArray[] crossV = new DeviceArray[decoderLayers.length];
             for (int l = 0; l < decoderLayers.length; l++) {
-                crossK[l] = acc.allocate(t * d);
-                crossV[l] = acc.allocate(t * d);
-                linear(x, decoderLayers[l].crossK, crossK[l], t);
-                linear(x, decoderLayers[l].crossV, crossV[l], t);
+                crossK[l] = acc.allocate(rows * d);
+                crossV[l] = acc.allocate(rows * d);
+                linear(x, decoderLayers[l].crossK, crossK[l], rows);
+                linear(x, decoderLayers[l].crossV, crossV[l], rows);
             }
-            return new Encoded(t, x, crossK, crossV);
+            if (b == 1) {
+                return List.of(new Encoded(t, x, crossK, crossV));
+            }
+            // Each window gets its own copies, so that each can be released on its own.
+            List<Encoded> out = new ArrayList<>();
+            for (int i = 0; i < b; i++) {
+                int off = i * t * d;
+                out.add(new Encoded(t, slice(x, off, t * d), slices(crossK, off, t * d), slices(crossV, off, t * d)));
+            }
+            x.close();
+            for (int l = 0; l < crossK.length; l++) {
+                crossK[l].close();
+                crossV[l].close();
+            }
+            return out;
         }
+    }
+
+    /** One window's queries, keys, values and attention output, for attention window by window. */
+    private final class WindowViews implements AutoCloseable {
+        final DeviceArray q;
+        final DeviceArray k;
+        final DeviceArray v;
+        final DeviceArray out;
+
+        WindowViews(int size) {
+            q = acc.allocate(size);
+            k = acc.allocate(size);
+            v = acc.allocate(size);
+            out = acc.allocate(size);
+        }
+
+        @Override
+        public void close() {
+            q.close();
+            k.close();
+            v.close();
+            out.close();
+        }
+    }
+
+    private DeviceArray slice(DeviceArray from, int offset, int length) {
+        DeviceArray a = acc.allocate(length);
+        acc.copy(from, offset, a, 0, length);
+        return a;
+    }
+
+    private DeviceArray[] slices(DeviceArray[] from, int offset, int length) {
+        DeviceArray[] out = new DeviceArray[from.length];
+        for (int l = 0; l < from.length; l++) {
+            out[l] = slice(from[l], offset, length);
+        }
+        return out;
     }
 
     private void linear(DeviceArray in, Linear l, DeviceArray out, int rows) {
