@@ -1,0 +1,83 @@
+package io.parley.speech.whisper.stream;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class LocalAgreementTest {
+
+    /** Words half a second apart from {@code start}, as a decoder would time them. */
+    private static List<TimedWord> words(double start, String text) {
+        List<TimedWord> out = new ArrayList<>();
+        double t = start;
+        for (String w : text.split(" ")) {
+            out.add(new TimedWord(" " + w, t, t + 0.4, 0.9));
+            t += 0.5;
+        }
+        return out;
+    }
+
+    private static String join(List<TimedWord> words) {
+        StringBuilder sb = new StringBuilder();
+        words.forEach(w -> sb.append(w.text()));
+        return sb.toString().strip();
+    }
+
+    @Test
+    void wordsSettleWhenTwoHypothesesAgree() {
+        LocalAgreement a = new LocalAgreement();
+        assertEquals(List.of(), a.insert(words(0, "he was not")));
+        assertEquals("he was not", join(a.pending()));
+        assertEquals("he was", join(a.insert(words(0, "he was an ill"))));
+        assertEquals("an ill", join(a.pending()));
+        assertEquals("an ill", join(a.insert(words(0, "he was an ill disposed"))));
+        assertEquals("he was an ill", join(a.committed()));
+        assertEquals("disposed", join(a.pending()));
+    }
+
+    @Test
+    void caseAndPunctuationDoNotBreakAgreement() {
+        LocalAgreement a = new LocalAgreement();
+        a.insert(words(0, "Good morning everyone"));
+        assertEquals("good morning, everyone.", join(a.insert(words(0, "good morning, everyone."))));
+    }
+
+    @Test
+    void settledWordsAreNeverTakenBack() {
+        LocalAgreement a = new LocalAgreement();
+        a.insert(words(0, "the train to"));
+        a.insert(words(0, "the train to Barcelona"));
+        // The next hypothesis changes its mind about the start: the settled words stay, and
+        // only its words after them are compared.
+        a.insert(words(0, "a train two Barcelona leaves"));
+        assertEquals("the train to Barcelona", join(a.committed()));
+        assertEquals("leaves", join(a.pending()));
+    }
+
+    @Test
+    void aRepeatOfTheLastSettledWordsIsNotSettledTwice() {
+        LocalAgreement a = new LocalAgreement();
+        a.insert(words(0, "please turn on"));
+        a.insert(words(0, "please turn on the"));
+        // A shorter window re-hears "turn on" just after the settled end.
+        List<TimedWord> next = words(1.5, "turn on the captions");
+        assertEquals("the", join(a.insert(next)));
+        assertEquals("please turn on the", join(a.committed()));
+        assertEquals("captions", join(a.pending()));
+    }
+
+    @Test
+    void resetStartsAnUtteranceAtATime() {
+        LocalAgreement a = new LocalAgreement();
+        a.insert(words(0, "one two"));
+        a.insert(words(0, "one two"));
+        a.reset(5.0);
+        assertEquals(List.of(), a.committed());
+        assertEquals(List.of(), a.pending());
+        a.insert(words(0, "old words")); // before the reset's time: ignored
+        assertEquals(List.of(), a.pending());
+    }
+}
