@@ -13,7 +13,10 @@ function openSocket(path, token) {
 // ---- room ----
 
 async function newRoom() {
-  const res = await fetch('/v1/rooms', { method: 'POST' });
+  const task = $('#translate-task').checked ? 'translate' : 'transcribe';
+  const res = await fetch('/v1/rooms', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ task }),
+  });
   const body = await res.json();
   if (!res.ok) throw new Error(body.message);
   useRoom(body);
@@ -45,7 +48,8 @@ function watch(panel) {
 
 function connectViewer(panel, lang, box) {
   const since = panel.lastSeq >= 0 ? `&since=${panel.lastSeq}` : '';
-  const socket = openSocket(`/v1/rooms/${room.room}/captions?lang=${lang}${since}`, room.viewerToken);
+  const query = lang ? `lang=${lang}${since}` : since.replace(/^&/, '');
+  const socket = openSocket(`/v1/rooms/${room.room}/captions?${query}`, room.viewerToken);
   panel.socket = socket;
   socket.onmessage = (e) => {
     const msg = JSON.parse(e.data);
@@ -98,10 +102,17 @@ async function fillLanguages() {
   const langs = await res.json();
   const selects = document.querySelectorAll('.lang');
   selects.forEach((sel, i) => {
+    sel.add(new Option('As spoken', ''));
     for (const l of langs.captionLanguages) sel.add(new Option(`${l.name} (${l.lang})`, l.lang));
     sel.value = i === 0 ? 'en' : (langs.captionLanguages.some((l) => l.lang === 'es') ? 'es' : 'en');
     sel.onchange = () => room && watch(sel.closest('.viewer'));
   });
+  const spoken = $('#speaker-lang');
+  if (langs.autoDetect) spoken.add(new Option('any language (detected)', 'auto'));
+  for (const l of langs.recognition) spoken.add(new Option(`${l.name} (${l.lang})`, l.lang));
+  spoken.value = langs.autoDetect ? 'auto' : 'en';
+  const task = $('#translate-task');
+  task.disabled = !(langs.tasks || []).includes('translate');
 }
 
 // ---- speaker ----
@@ -122,11 +133,11 @@ async function startSpeaking() {
   socket.binaryType = 'arraybuffer';
   socket.onopen = () => socket.send(JSON.stringify({
     type: 'start', format: 'pcm_s16le', sampleRate: ctx.sampleRate, channels: 1,
-    language: 'en', speaker: $('#speaker-name').value || 'Speaker',
+    language: $('#speaker-lang').value || 'auto', speaker: $('#speaker-name').value || 'Speaker',
   }));
   socket.onmessage = (e) => {
     const msg = JSON.parse(e.data);
-    if (msg.type === 'ready') $('#speaker-status').textContent = `live (${msg.engine}, ${msg.language})`;
+    if (msg.type === 'ready') $('#speaker-status').textContent = `live (${msg.engine}, ${msg.language}, ${msg.task})`;
     if (msg.type === 'error') $('#speaker-status').textContent = `error: ${msg.code} — ${msg.message}`;
   };
   socket.onclose = () => { if (speaking) stopSpeaking(); };

@@ -53,22 +53,33 @@ public final class Main {
         System.out.printf("%nParley is listening on %s (ready in %.1f s)%n", url, (System.nanoTime() - t0) / 1e9);
         System.out.println("  demo page:     " + url);
         System.out.println("  accelerator:   " + engines.accelerator().name() + " (" + engines.accelerator().device() + ")");
-        System.out.println("  speech engine: " + engines.recognizer().engine() + ", languages "
-                + engines.recognizer().languages());
+        var recognizer = engines.recognizer();
+        System.out.println("  speech engine: " + recognizer.engine() + ", " + listed(recognizer.languages())
+                + (recognizer.identifiesLanguage() ? "; language auto-detected per utterance" : "")
+                + (recognizer.translatesToEnglish() ? "; rooms may ask for speech translated into English" : ""));
         System.out.println("  translation:   " + engines.translators().stream().map(t -> t.engine() + " ("
                 + t.pairs().size() + " directions)").collect(Collectors.joining(", ")));
-        System.out.println("  caption languages: " + engines.viewerLanguages().stream()
-                .map(l -> l + " " + LanguageCodes.englishName(l)).collect(Collectors.joining(", ")));
+        System.out.println("  caption languages: " + (engines.viewerLanguages().size() > 12
+                ? listed(engines.viewerLanguages())
+                : engines.viewerLanguages().stream().map(l -> l + " " + LanguageCodes.englishName(l))
+                        .collect(Collectors.joining(", "))));
         for (Route route : engines.router().routes()) {
             if (engines.recognizer().languages().contains(route.pair().source())) {
                 System.out.println("    " + String.join(" -> ", route.languages()) + "  via " + String.join(" + ", route.engines()));
             }
         }
+        System.out.println("  (GET " + url + "v1/languages lists them all with their routes)");
         System.out.println("Press Ctrl+C to stop.");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             engines.close();
             vertx.close();
         }, "parley-shutdown"));
+    }
+
+    /** A language list short enough for a start-up line: the count and the codes. */
+    private static String listed(java.util.Collection<String> langs) {
+        return langs.size() + (langs.size() == 1 ? " language: " : " languages: ")
+                + String.join(" ", new java.util.TreeSet<>(langs));
     }
 }

@@ -2,6 +2,8 @@ package io.parley.gateway.config;
 
 import io.parley.kernels.accel.AcceleratorConfig;
 import io.parley.speech.sphinx.SphinxConfig;
+import io.parley.speech.whisper.model.Precision;
+import io.parley.speech.whisper.stream.StreamingConfig;
 
 import java.util.Optional;
 
@@ -15,8 +17,13 @@ public final class CommandLine {
             usage: parley run [options]
               --port N             TCP port to listen on (default 8080; 0 picks a free port)
               --host ADDR          interface to listen on (default 127.0.0.1; 0.0.0.0 for all)
-              --asr sphinx         speech engine (default sphinx)
-              --max-streams N      concurrent speaker streams (default 4; each holds a decoder)
+              --asr ENGINE         speech engine: whisper, sphinx, or auto (default: Whisper where
+                                   its weights are installed, else Sphinx4)
+              --asr-model M        Whisper model: base (default), tiny.en, small, or a folder
+                                   holding model.bin, config.json and tokenizer.json
+              --asr-precision P    Whisper weights: int8 (default), f16 or f32
+              --asr-beam N         beam size of Whisper's final passes (default 1: greedy)
+              --max-streams N      concurrent speaker streams (default: Whisper 8, Sphinx 4)
               --end-silence-ms N   silence that ends an utterance (default 500)
               --api-key KEY        require this key to create rooms (also PARLEY_API_KEY)
               --accelerator NAME   where model kernels run: jvm (default), opencl, tornado
@@ -41,6 +48,7 @@ public final class CommandLine {
         int port = base.port();
         String asr = base.asrEngine();
         SphinxConfig sphinx = base.sphinx();
+        StreamingConfig whisper = base.whisper();
         Optional<String> apiKey = Optional.ofNullable(System.getenv("PARLEY_API_KEY")).filter(s -> !s.isBlank());
         String backend = base.accelerator().backend();
         String device = base.accelerator().device();
@@ -52,11 +60,19 @@ public final class CommandLine {
                 case "--port" -> port = integer(a, value(args, ++i, a));
                 case "--host" -> host = value(args, ++i, a);
                 case "--asr" -> asr = value(args, ++i, a);
+                case "--asr-model" -> whisper = whisper.withModel(value(args, ++i, a), whisper.precision());
+                case "--asr-precision" -> whisper = whisper.withModel(whisper.model(), Precision.parse(value(args, ++i, a)));
+                case "--asr-beam" -> whisper = whisper.withBeamSize(integer(a, value(args, ++i, a)));
                 case "--max-streams" -> {
                     int n = integer(a, value(args, ++i, a));
                     sphinx = sphinx.withMaxSessions(n, Math.min(sphinx.preloadedDecoders(), n));
+                    whisper = whisper.withMaxSessions(n);
                 }
-                case "--end-silence-ms" -> sphinx = sphinx.withEndSilenceMs(integer(a, value(args, ++i, a)));
+                case "--end-silence-ms" -> {
+                    int ms = integer(a, value(args, ++i, a));
+                    sphinx = sphinx.withEndSilenceMs(ms);
+                    whisper = whisper.withVad(whisper.vad().withMinSilenceMs(ms));
+                }
                 case "--api-key" -> apiKey = Optional.of(value(args, ++i, a));
                 case "--accelerator" -> backend = value(args, ++i, a);
                 case "--device" -> device = value(args, ++i, a);
@@ -64,7 +80,7 @@ public final class CommandLine {
                 default -> throw new IllegalArgumentException("unknown option '" + a + "'\n" + USAGE);
             }
         }
-        return new GatewayConfig(host, port, asr, sphinx, base.apertium(), base.limits(), apiKey,
+        return new GatewayConfig(host, port, asr, whisper, sphinx, base.apertium(), base.limits(), apiKey,
                 new AcceleratorConfig(backend, threads, device));
     }
 

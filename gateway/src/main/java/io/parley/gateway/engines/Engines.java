@@ -5,6 +5,8 @@ import io.parley.kernels.accel.Accelerator;
 import io.parley.kernels.accel.AcceleratorFactory;
 import io.parley.speech.recognizer.SpeechRecognizer;
 import io.parley.speech.sphinx.SphinxRecognizer;
+import io.parley.speech.whisper.ModelLocator;
+import io.parley.speech.whisper.stream.WhisperRecognizer;
 import io.parley.translate.api.Translator;
 import io.parley.translate.apertium.ApertiumTranslator;
 import io.parley.translate.routing.TranslationRouter;
@@ -37,14 +39,60 @@ public final class Engines implements AutoCloseable {
     public static Engines load(GatewayConfig config, Consumer<String> progress) {
         Accelerator accelerator = AcceleratorFactory.create(config.accelerator());
         progress.accept("accelerator: " + accelerator.name() + " (" + accelerator.device() + ")");
-        progress.accept("loading speech engine " + config.asrEngine() + " ...");
         long t0 = System.nanoTime();
-        SpeechRecognizer recognizer = new SphinxRecognizer(config.sphinx());
+        SpeechRecognizer recognizer;
+        try {
+            recognizer = loadRecognizer(config, accelerator, progress);
+        } catch (RuntimeException e) {
+            accelerator.close();
+            throw e;
+        }
         progress.accept(String.format("speech engine %s ready in %.1f s", recognizer.engine(), (System.nanoTime() - t0) / 1e9));
         progress.accept("discovering Apertium pairs in " + config.apertium().modesDir() + " ...");
         ApertiumTranslator apertium = ApertiumTranslator.discover(config.apertium());
         progress.accept("Apertium: " + apertium.pairs().size() + " translation directions");
         return new Engines(accelerator, recognizer, List.of(apertium));
+    }
+
+    /**
+     * The configured speech engine. {@code auto} means Whisper where its weights (and Silero
+     * VAD) are installed, else Sphinx4, which needs no download, with a word on how to get
+     * Whisper.
+     */
+    private static SpeechRecognizer loadRecognizer(GatewayConfig config, Accelerator accelerator,
+                                                   Consumer<String> progress) {
+        String engine = config.asrEngine();
+        if (engine.equals("auto")) {
+            String missing = whisperMissing(config);
+            if (missing == null) {
+                engine = "whisper";
+            } else {
+                progress.accept("Whisper is not available (" + missing + "); using Sphinx4 for English");
+                engine = "sphinx";
+            }
+        }
+        if (engine.equals("sphinx")) {
+            progress.accept("loading speech engine Sphinx4 ...");
+            return new SphinxRecognizer(config.sphinx());
+        }
+        progress.accept("loading speech engine Whisper " + config.whisper().model() + " ("
+                + config.whisper().precision() + ") on " + accelerator.name() + " ...");
+        try {
+            return WhisperRecognizer.load(config.whisper(), accelerator);
+        } catch (java.io.UncheckedIOException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** Why Whisper cannot be loaded as configured, or null if it can. */
+    private static String whisperMissing(GatewayConfig config) {
+        try {
+            ModelLocator.whisper(config.whisper().model());
+            ModelLocator.sileroVad();
+            return null;
+        } catch (IllegalStateException e) {
+            return e.getMessage();
+        }
     }
 
     /** Where the models' kernels run. */

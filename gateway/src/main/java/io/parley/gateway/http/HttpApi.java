@@ -8,12 +8,14 @@ import io.parley.gateway.protocol.ErrorCodes;
 import io.parley.gateway.protocol.ErrorMessage;
 import io.parley.gateway.room.Room;
 import io.parley.gateway.room.RoomRegistry;
+import io.parley.gateway.room.RoomSettings;
 import io.parley.gateway.room.RoomTokens;
 import io.parley.gateway.room.SpeakerStream;
 import io.parley.gateway.ws.CloseCodes;
 import io.parley.gateway.ws.Credentials;
 import io.parley.gateway.ws.SpeakerSocket;
 import io.parley.gateway.ws.ViewerSocket;
+import io.parley.speech.recognizer.SessionOptions;
 import io.parley.translate.api.LanguageCodes;
 import io.parley.translate.routing.Route;
 import io.vertx.core.Vertx;
@@ -84,15 +86,34 @@ public final class HttpApi {
                 return;
             }
         }
+        RoomSettings settings = RoomSettings.defaults();
         if (ctx.body().length() > 0) {
+            JsonObject body;
             try {
-                ctx.body().asJsonObject();
+                body = ctx.body().asJsonObject();
             } catch (RuntimeException e) {
                 fail(ctx, 400, ErrorCodes.BAD_JSON, "the body must be a JSON object (or empty)");
                 return;
             }
+            Object task = body == null ? null : body.getValue("task");
+            if (task != null) {
+                try {
+                    if (!(task instanceof String name)) {
+                        throw new IllegalArgumentException("\"task\" must be a string: \"transcribe\" or \"translate\"");
+                    }
+                    settings = new RoomSettings(RoomSettings.parseTask(name));
+                } catch (IllegalArgumentException e) {
+                    fail(ctx, 400, ErrorCodes.INVALID_REQUEST, e.getMessage());
+                    return;
+                }
+                if (settings.task() == SessionOptions.Task.TRANSLATE && !engines.recognizer().translatesToEnglish()) {
+                    fail(ctx, 400, ErrorCodes.UNSUPPORTED_TASK, "the " + engines.recognizer().engine()
+                            + " engine cannot translate speech into English; start Parley with a multilingual Whisper model");
+                    return;
+                }
+            }
         }
-        Optional<Room> room = rooms.create();
+        Optional<Room> room = rooms.create(settings);
         if (room.isEmpty()) {
             fail(ctx, 503, ErrorCodes.CAPACITY, "the server has as many rooms open as it allows");
             return;
@@ -100,7 +121,7 @@ public final class HttpApi {
         Room r = room.get();
         ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
                 .putHeader("Location", "/v1/rooms/" + r.id())
-                .end(new JsonObject().put("room", r.id())
+                .end(new JsonObject().put("room", r.id()).put("task", settings.taskName())
                         .put("speakerToken", r.tokens().speakerToken())
                         .put("viewerToken", r.tokens().viewerToken()).encode());
     }
@@ -131,7 +152,8 @@ public final class HttpApi {
             for (SpeakerStream s : room.speakers()) {
                 speakers.add(new JsonObject().put("speaker", s.name()).put("language", s.language()));
             }
-            json(ctx, 200, new JsonObject().put("room", room.id()).put("created", room.created().toString())
+            json(ctx, 200, new JsonObject().put("room", room.id()).put("task", room.settings().taskName())
+                    .put("created", room.created().toString())
                     .put("speakers", speakers).put("viewers", room.viewerCount())
                     .put("languages", new JsonArray(room.languagesWatched()))
                     .put("finals", room.finalCount()).put("lastSeq", room.lastSeq()));
@@ -242,7 +264,7 @@ public final class HttpApi {
 
     private void languages(RoutingContext ctx) {
         JsonArray recognition = new JsonArray();
-        for (String lang : engines.recognizer().languages()) {
+        for (String lang : new java.util.TreeSet<>(engines.recognizer().languages())) {
             recognition.add(new JsonObject().put("lang", lang).put("name", LanguageCodes.englishName(lang))
                     .put("engine", engines.recognizer().engine()));
         }
@@ -257,6 +279,8 @@ public final class HttpApi {
             viewer.add(new JsonObject().put("lang", lang).put("name", LanguageCodes.englishName(lang)));
         }
         json(ctx, 200, new JsonObject().put("recognition", recognition).put("autoDetect", engines.recognizer().identifiesLanguage())
+                .put("tasks", engines.recognizer().translatesToEnglish()
+                        ? new JsonArray().add("transcribe").add("translate") : new JsonArray().add("transcribe"))
                 .put("translation", translation).put("captionLanguages", viewer));
     }
 

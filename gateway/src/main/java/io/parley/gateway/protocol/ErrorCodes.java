@@ -21,6 +21,7 @@ public final class ErrorCodes {
     public static final String UNKNOWN_FORMAT = "unknown_format";
     /** A language nobody can recognise or translate into. */
     public static final String UNSUPPORTED_LANGUAGE = "unsupported_language";
+    public static final String UNSUPPORTED_TASK = "unsupported_task";
     /** A frame over the size limit; it was not read. */
     public static final String FRAME_TOO_LARGE = "frame_too_large";
     /** Frames or audio arriving faster than allowed; the excess was not accepted. */

@@ -27,6 +27,7 @@ public final class Room {
 
     private final String id;
     private final RoomTokens tokens;
+    private final RoomSettings settings;
     private final Instant created = Instant.now();
     private final long createdNanos = System.nanoTime();
     private final TranscriptStore journal;
@@ -43,10 +44,11 @@ public final class Room {
     private long lastActivityNanos = System.nanoTime();
     private boolean closed;
 
-    public Room(String id, RoomTokens tokens, TranscriptStore journal, TranslationRouter router,
+    public Room(String id, RoomTokens tokens, RoomSettings settings, TranscriptStore journal, TranslationRouter router,
                 Executor executor, GatewayMetrics metrics) {
         this.id = id;
         this.tokens = tokens;
+        this.settings = settings;
         this.journal = journal;
         this.router = router;
         this.executor = executor;
@@ -59,6 +61,10 @@ public final class Room {
 
     public RoomTokens tokens() {
         return tokens;
+    }
+
+    public RoomSettings settings() {
+        return settings;
     }
 
     public Instant created() {

@@ -35,13 +35,13 @@ public final class RoomRegistry {
     }
 
     /** Opens a room; empty if as many rooms are open as allowed. */
-    public Optional<Room> create() {
+    public Optional<Room> create(RoomSettings settings) {
         if (rooms.size() >= maxRooms) {
             return Optional.empty();
         }
         while (true) {
             String id = randomId();
-            Room room = new Room(id, RoomTokens.generate(), journal, router, executor, metrics);
+            Room room = new Room(id, RoomTokens.generate(), settings, journal, router, executor, metrics);
             if (rooms.putIfAbsent(id, room) == null) {
                 return Optional.of(room);
             }

@@ -130,7 +130,8 @@ public final class SpeakerSocket implements CaptionSink {
         try {
             decoder = AudioDecoder.create(start.format());
             stream.onLifecycle(this::onRecognizerError, this::onStreamEnded);
-            session = recognizer.open(new SessionOptions(language.get(), room.id() + "-" + connectionId), stream);
+            session = recognizer.open(new SessionOptions(language.get(), room.id() + "-" + connectionId,
+                    room.settings().task()), stream);
         } catch (RecognizerException e) {
             stream.abandon();
             error(e.code(), e.getMessage());
@@ -144,6 +145,7 @@ public final class SpeakerSocket implements CaptionSink {
         streamStartNanos = System.nanoTime();
         ws.writeTextMessage(new JsonObject().put("type", "ready").put("room", room.id())
                 .put("language", language.get()).put("engine", recognizer.engine())
+                .put("task", room.settings().taskName())
                 .put("format", start.format().encoding().wireName()).put("sampleRate", start.format().sampleRate())
                 .encode());
     }

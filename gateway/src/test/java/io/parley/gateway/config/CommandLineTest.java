@@ -19,6 +19,17 @@ class CommandLineTest {
         assertEquals("0.0.0.0", o.host());
         assertEquals(2, o.sphinx().maxSessions());
         assertEquals(700, o.sphinx().endSilenceMs());
+        assertEquals(2, o.whisper().maxSessions());
+        assertEquals(700, o.whisper().vad().minSilenceMs());
+        assertEquals("auto", c.asrEngine());
+        assertEquals("base", c.whisper().model());
+        assertEquals(io.parley.speech.whisper.model.Precision.INT8, c.whisper().precision());
+        GatewayConfig w = CommandLine.parse(new String[]{"--asr", "whisper", "--asr-model", "tiny.en",
+                "--asr-precision", "F16", "--asr-beam", "5"});
+        assertEquals("whisper", w.asrEngine());
+        assertEquals("tiny.en", w.whisper().model());
+        assertEquals(io.parley.speech.whisper.model.Precision.F16, w.whisper().precision());
+        assertEquals(5, w.whisper().beamSize());
         assertEquals("jvm", c.accelerator().backend());
         GatewayConfig cl = CommandLine.parse(new String[]{"--accelerator", "OpenCL", "--device", "pocl", "--threads", "1"});
         assertEquals("opencl", cl.accelerator().backend());
@@ -39,7 +50,13 @@ class CommandLineTest {
         assertTrue(unknown.getMessage().contains("unknown option '--colour'"));
         IllegalArgumentException engine = assertThrows(IllegalArgumentException.class,
                 () -> CommandLine.parse(new String[]{"--asr", "kaldi"}));
-        assertTrue(engine.getMessage().contains("available: sphinx"));
+        assertTrue(engine.getMessage().contains("available: auto, whisper, sphinx"), engine.getMessage());
+        IllegalArgumentException precision = assertThrows(IllegalArgumentException.class,
+                () -> CommandLine.parse(new String[]{"--asr-precision", "int4"}));
+        assertTrue(precision.getMessage().contains("precision must be f32, f16 or int8"), precision.getMessage());
+        IllegalArgumentException beam = assertThrows(IllegalArgumentException.class,
+                () -> CommandLine.parse(new String[]{"--asr-beam", "40"}));
+        assertTrue(beam.getMessage().contains("beam size must be 1 to 8"), beam.getMessage());
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
                 () -> CommandLine.parse(new String[]{"--port"}));
         assertTrue(missing.getMessage().contains("--port needs a value"));

@@ -22,9 +22,15 @@ public final class Speaker {
 
     public static Speaker start(TestGateway gw, String room, String token, String format, int sampleRate,
                          String name) throws Exception {
+        return start(gw, room, token, format, sampleRate, name, "en");
+    }
+
+    /** A speaker of {@code language} (an ISO code or {@code auto}). */
+    public static Speaker start(TestGateway gw, String room, String token, String format, int sampleRate,
+                         String name, String language) throws Exception {
         SocketClient c = SocketClient.connect(gw.ws("/v1/rooms/" + room + "/speak"), token);
         c.sendText(new JsonObject().put("type", "start").put("format", format).put("sampleRate", sampleRate)
-                .put("channels", 1).put("language", "en").put("speaker", name).encode());
+                .put("channels", 1).put("language", language).put("speaker", name).encode());
         c.await(j -> "ready".equals(j.getString("type")), 10_000);
         return new Speaker(c);
     }

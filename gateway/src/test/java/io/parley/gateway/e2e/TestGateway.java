@@ -16,12 +16,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The real gateway on a free port, with the real engines, started once for all end-to-end
- * tests of this JVM (loading Sphinx4 takes seconds). Tests that need other limits start a
+ * tests of this JVM (loading an engine takes seconds). Tests that need other limits start a
  * second server on the same engines.
  */
 public final class TestGateway {
 
     private static TestGateway shared;
+    private static TestGateway whisper;
 
     public final Vertx vertx;
     public final Engines engines;
@@ -36,21 +37,34 @@ public final class TestGateway {
         this.server = server;
     }
 
+    /** The gateway on Sphinx4, whose results the original end-to-end bounds were set from. */
     public static synchronized TestGateway shared() throws Exception {
         if (shared == null) {
-            GatewayConfig config = GatewayConfig.defaults().withPort(0)
-                    .withSphinx(GatewayConfig.defaults().sphinx().withMaxSessions(4, 2));
-            Engines engines = Engines.load(config, line -> System.out.println("[test gateway] " + line));
-            Vertx vertx = Vertx.vertx();
-            ParleyServer server = ParleyServer.start(vertx, config, engines).await(30, TimeUnit.SECONDS);
-            shared = new TestGateway(vertx, engines, config, server);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                server.close();
-                engines.close();
-                vertx.close();
-            }));
+            shared = start(GatewayConfig.defaults().withPort(0).withAsr("sphinx")
+                    .withSphinx(GatewayConfig.defaults().sphinx().withMaxSessions(4, 2)));
         }
         return shared;
+    }
+
+    /** The gateway on Whisper (base, int8: the default engine when its weights are installed). */
+    public static synchronized TestGateway whisper() throws Exception {
+        if (whisper == null) {
+            whisper = start(GatewayConfig.defaults().withPort(0).withAsr("whisper"));
+        }
+        return whisper;
+    }
+
+    /** A gateway with its own engines, closed when the JVM ends. */
+    public static TestGateway start(GatewayConfig config) throws Exception {
+        Engines engines = Engines.load(config, line -> System.out.println("[test gateway] " + line));
+        Vertx vertx = Vertx.vertx();
+        ParleyServer server = ParleyServer.start(vertx, config, engines).await(30, TimeUnit.SECONDS);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            engines.close();
+            vertx.close();
+        }));
+        return new TestGateway(vertx, engines, config, server);
     }
 
     /** A second server on the same engines, with other limits. */
@@ -78,8 +92,15 @@ public final class TestGateway {
 
     /** POST /v1/rooms: {room, speakerToken, viewerToken}. */
     public JsonObject createRoom() throws Exception {
+        return createRoom(null);
+    }
+
+    /** POST /v1/rooms with a body, e.g. {"task": "translate"}. */
+    public JsonObject createRoom(JsonObject body) throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(http("/v1/rooms")))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Content-Type", "application/json")
+                .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()))
+                .build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 201) {
             throw new IllegalStateException("room not created: " + r.statusCode() + " " + r.body());
         }

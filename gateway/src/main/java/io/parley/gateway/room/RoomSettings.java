@@ -1,0 +1,38 @@
+package io.parley.gateway.room;
+
+import io.parley.speech.recognizer.SessionOptions;
+
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * What a room asks of its speech engine, fixed when the room is created
+ * ({@code POST /v1/rooms {"task": "translate"}}).
+ *
+ * @param task {@code transcribe}: captions in the language spoken; {@code translate}: the
+ *             speech captioned in English by the recognizer itself (Whisper's translate task),
+ *             and fanned out from English to the other languages by the translators
+ */
+public record RoomSettings(SessionOptions.Task task) {
+
+    public static RoomSettings defaults() {
+        return new RoomSettings(SessionOptions.Task.TRANSCRIBE);
+    }
+
+    public RoomSettings {
+        Objects.requireNonNull(task, "task");
+    }
+
+    /** The task by its wire name. */
+    public static SessionOptions.Task parseTask(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "transcribe" -> SessionOptions.Task.TRANSCRIBE;
+            case "translate" -> SessionOptions.Task.TRANSLATE;
+            default -> throw new IllegalArgumentException("\"task\" must be \"transcribe\" or \"translate\", not '" + name + "'");
+        };
+    }
+
+    public String taskName() {
+        return task.name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,164 @@
+package io.parley.gateway.e2e;
+
+import io.parley.speech.audio.WavFile;
+import io.parley.speech.eval.EvaluationSet;
+import io.parley.speech.eval.WordErrorRate;
+import io.parley.translate.apertium.ApertiumReference;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The gateway on its default engine, Whisper (base, int8, with Silero VAD), end to end: the
+ * language a speaker uses is identified per utterance and carried by every caption, a viewer
+ * without {@code lang} reads the speaker's own language, and a room that asks for the
+ * {@code translate} task is captioned in English and fanned out from there.
+ */
+class WhisperGatewayTest {
+
+    static final String SPANISH = "Buenos días a todos. Hoy vamos a hablar del presupuesto del próximo año.";
+    static TestGateway gw;
+
+    @BeforeAll
+    static void start() throws Exception {
+        gw = TestGateway.whisper();
+    }
+
+    /** The finals with text that a viewer received, after the speaker's stream has ended. */
+    static List<JsonObject> finals(SocketClient viewer, int atLeast) throws Exception {
+        viewer.await(j -> viewer.finals().stream().filter(f -> !f.getString("text").isBlank()).count() >= atLeast, 30_000);
+        return viewer.finals().stream().filter(f -> !f.getString("text").isBlank()).toList();
+    }
+
+    static String text(List<JsonObject> finals) {
+        return finals.stream().map(f -> f.getString("text")).collect(Collectors.joining(" "));
+    }
+
+    @Test
+    void languagesAreWhispers() throws Exception {
+        HttpResponse<String> r = gw.get("/v1/languages", null);
+        assertEquals(200, r.statusCode());
+        JsonObject body = new JsonObject(r.body());
+        Set<String> recognised = body.getJsonArray("recognition").stream()
+                .map(o -> ((JsonObject) o).getString("lang")).collect(Collectors.toSet());
+        assertTrue(recognised.size() >= 90, "Whisper base knows 99 languages: " + recognised);
+        assertTrue(recognised.containsAll(Set.of("en", "es", "fr", "de", "ja", "zh", "ar")), recognised.toString());
+        assertTrue(body.getBoolean("autoDetect"));
+        assertEquals(new JsonArray().add("transcribe").add("translate"), body.getJsonArray("tasks"));
+        assertTrue(body.getJsonArray("recognition").getJsonObject(0).getString("engine").startsWith("whisper-"));
+    }
+
+    @Test
+    void englishSpeechIsIdentifiedCaptionedAndTranslated() throws Exception {
+        EvaluationSet.Clip clip = EvaluationSet.locate().clip("librivox_sense_and_sensibility_01_austen_64kb-0890.wav");
+        JsonObject room = gw.createRoom();
+        String captions = "/v1/rooms/" + room.getString("room") + "/captions";
+        SocketClient original = SocketClient.connect(gw.ws(captions), room.getString("viewerToken"));
+        SocketClient spanish = SocketClient.connect(gw.ws(captions + "?lang=es"), room.getString("viewerToken"));
+        Speaker speaker = Speaker.start(gw, room.getString("room"), room.getString("speakerToken"), "pcm_s16le", 16000,
+                "Reader", "auto");
+        speaker.sendClip(WavFile.read(clip.wav()));
+        speaker.sendSilence(1.5, 16000);
+        speaker.stop();
+
+        List<JsonObject> en = finals(original, 1);
+        en.forEach(f -> assertEquals("en", f.getString("lang"), "identified as English: " + f));
+        WordErrorRate wer = WordErrorRate.of(clip.reference(), text(en));
+        assertTrue(wer.rate() <= 0.1, "'" + text(en) + "': " + wer);
+        assertFalse(original.ofType("caption").stream().filter(c -> !c.getBoolean("final")).toList().isEmpty(),
+                "partials while the clip was spoken");
+        List<JsonObject> es = finals(spanish, en.size());
+        assertEquals(en.size(), es.size());
+        for (int i = 0; i < es.size(); i++) {
+            assertEquals("es", es.get(i).getString("lang"));
+            assertEquals(ApertiumReference.translate("eng-spa", en.get(i).getString("text")), es.get(i).getString("text"));
+        }
+        original.close();
+        spanish.close();
+    }
+
+    @Test
+    void spanishSpeechIsCaptionedInSpanishAndTranslatedIntoEnglish() throws Exception {
+        JsonObject room = gw.createRoom();
+        String captions = "/v1/rooms/" + room.getString("room") + "/captions";
+        SocketClient original = SocketClient.connect(gw.ws(captions), room.getString("viewerToken"));
+        SocketClient english = SocketClient.connect(gw.ws(captions + "?lang=en"), room.getString("viewerToken"));
+        Speaker speaker = Speaker.start(gw, room.getString("room"), room.getString("speakerToken"), "pcm_s16le",
+                SpokenText.RATE, "Ana", "auto");
+        speaker.sendPcm(SpokenText.pcm48k("es", SPANISH), SpokenText.RATE);
+        speaker.sendSilence(1.5, SpokenText.RATE);
+        speaker.stop();
+
+        List<JsonObject> es = finals(original, 1);
+        es.forEach(f -> assertEquals("es", f.getString("lang"), "identified as Spanish: " + f));
+        WordErrorRate wer = WordErrorRate.of(SPANISH, text(es));
+        assertTrue(wer.rate() <= 0.25, "'" + text(es) + "': " + wer);
+        List<JsonObject> en = finals(english, es.size());
+        for (JsonObject f : en) {
+            assertEquals("en", f.getString("lang"));
+            assertEquals("es", f.getJsonObject("source").getString("lang"));
+        }
+        assertTrue(text(en).toLowerCase().contains("good"), "Apertium's English: " + text(en));
+        original.close();
+        english.close();
+    }
+
+    @Test
+    void aTranslateRoomCaptionsForeignSpeechInEnglish() throws Exception {
+        JsonObject room = gw.createRoom(new JsonObject().put("task", "translate"));
+        assertEquals("translate", room.getString("task"));
+        String captions = "/v1/rooms/" + room.getString("room") + "/captions";
+        SocketClient original = SocketClient.connect(gw.ws(captions), room.getString("viewerToken"));
+        SocketClient spanish = SocketClient.connect(gw.ws(captions + "?lang=es"), room.getString("viewerToken"));
+        Speaker speaker = Speaker.start(gw, room.getString("room"), room.getString("speakerToken"), "pcm_s16le",
+                SpokenText.RATE, "Ana", "auto");
+        speaker.sendPcm(SpokenText.pcm48k("es", SPANISH), SpokenText.RATE);
+        speaker.sendSilence(1.5, SpokenText.RATE);
+        speaker.stop();
+
+        List<JsonObject> en = finals(original, 1);
+        en.forEach(f -> assertEquals("en", f.getString("lang"), "captioned in English: " + f));
+        String english = text(en).toLowerCase();
+        assertTrue(english.contains("good morning") && english.contains("today"), "Whisper's translation: " + english);
+        // Fanned out from English by the translators.
+        List<JsonObject> es = finals(spanish, en.size());
+        for (int i = 0; i < es.size(); i++) {
+            assertEquals("es", es.get(i).getString("lang"));
+            assertEquals("en", es.get(i).getJsonObject("source").getString("lang"));
+            assertEquals(ApertiumReference.translate("eng-spa", en.get(i).getString("text")), es.get(i).getString("text"));
+        }
+        original.close();
+        spanish.close();
+    }
+
+    @Test
+    void aRoomAsksForAKnownTask() throws Exception {
+        HttpResponse<String> r = gw.http.send(HttpRequest.newBuilder(URI.create(gw.http("/v1/rooms")))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"task\":\"summarise\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, r.statusCode());
+        assertEquals("invalid_request", new JsonObject(r.body()).getString("code"));
+    }
+
+    @Test
+    void anEnglishOnlyEngineRefusesTheTranslateTask() throws Exception {
+        TestGateway sphinx = TestGateway.shared();
+        HttpResponse<String> r = sphinx.http.send(HttpRequest.newBuilder(URI.create(sphinx.http("/v1/rooms")))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"task\":\"translate\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, r.statusCode());
+        assertEquals("unsupported_task", new JsonObject(r.body()).getString("code"));
+    }
+}
