@@ -9,16 +9,17 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         String name = args.length > 0 ? args[0] : "";
         Object result = switch (name) {
-            case "e2e" -> EndToEndBench.run();
+            case "e2e" -> EndToEndBench.run(args.length > 1 ? args[1] : "whisper");
+            case "asr" -> AsrBench.run();
             case "sphinx" -> SphinxTuningBench.run();
             case "kernels" -> KernelBench.run();
             default -> {
-                System.err.println("usage: parley bench e2e|sphinx|kernels");
+                System.err.println("usage: parley bench e2e [whisper|sphinx]|asr|sphinx|kernels");
                 System.exit(2);
                 yield null;
             }
         };
-        BenchOutput.save(name, result);
+        BenchOutput.save(name.equals("e2e") && args.length > 1 && args[1].equals("sphinx") ? "e2e-sphinx" : name, result);
         System.exit(0);
     }
 }

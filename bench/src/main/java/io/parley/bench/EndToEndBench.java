@@ -27,8 +27,12 @@ final class EndToEndBench {
     private EndToEndBench() {
     }
 
-    static JsonObject run() throws Exception {
-        TestGateway gw = TestGateway.shared();
+    /** {@code ./parley bench e2e [whisper|sphinx]}: the default engine, Whisper, unless Sphinx is named. */
+    static JsonObject run(String engine) throws Exception {
+        return measure(engine.equals("sphinx") ? TestGateway.shared() : TestGateway.whisper());
+    }
+
+    static JsonObject measure(TestGateway gw) throws Exception {
         warmUp(gw);
         JsonArray perClip = new JsonArray();
         List<Double> lastWordToEnglish = new ArrayList<>();
@@ -36,6 +40,7 @@ final class EndToEndBench {
         List<Double> clipEndToEnglish = new ArrayList<>();
         double audioTotal = 0, computeTotal = 0;
         WordErrorRate librivox = WordErrorRate.zero();
+        WordErrorRate all = WordErrorRate.zero();
         for (EvaluationSet.Clip clip : EvaluationSet.locate().clips()) {
             BenchOutput.progress("streaming " + clip.name());
             WavFile wav = WavFile.read(clip.wav());
@@ -86,6 +91,7 @@ final class EndToEndBench {
             computeTotal += compute;
             String hypothesis = enFinals.stream().map(f -> f.getString("text")).collect(Collectors.joining(" "));
             WordErrorRate wer = WordErrorRate.of(clip.reference(), hypothesis);
+            all = all.plus(wer);
             if (clip.name().startsWith("librivox")) {
                 librivox = librivox.plus(wer);
             }
@@ -102,14 +108,16 @@ final class EndToEndBench {
         return new JsonObject().put("benchmark", "e2e")
                 .put("what", "dev clips streamed at real-time pace through the speaker socket (pcm_s16le 16 kHz),"
                         + " each followed by " + PAUSE_SECONDS + " s of silence; latencies measured at viewer sockets in en"
-                        + " and es; the endpoint waits " + gw.config.sphinx().endSilenceMs() + " ms of silence;"
+                        + " and es; the endpoint waits " + (gw.engines.recognizer().engine().startsWith("whisper")
+                        ? gw.config.whisper().vad().minSilenceMs() : gw.config.sphinx().endSilenceMs()) + " ms of silence;"
                         + " measured after a warm-up stream; recognizerRtf = decoder thread CPU seconds per second of"
-                        + " audio streamed (clip and pause)")
+                        + " audio streamed (clip and pause), for Whisper its share of the shared model's passes included")
                 .put("environment", BenchOutput.environment())
                 .put("engines", new JsonObject().put("speech", gw.engines.recognizer().engine())
                         .put("translation", "apertium en-es"))
                 .put("recognizerRtf", Percentiles.round(computeTotal / audioTotal, 3))
                 .put("librivoxWer", Percentiles.round(librivox.rate(), 3))
+                .put("wer", Percentiles.round(all.rate(), 3))
                 .put("lastAudioToFinalSeconds", latency(clipEndToEnglish))
                 .put("lastWordToEnglishFinalSeconds", latency(lastWordToEnglish))
                 .put("lastWordToSpanishFinalSeconds", latency(lastWordToSpanish))
