@@ -33,6 +33,7 @@ public final class WhisperEngine implements AutoCloseable {
 
     public static final int SAMPLE_RATE = 16000;
     public static final int HOP = 160;
+    static final int N_FFT = 400;
     public static final int WINDOW_FRAMES = 3000;
     public static final int WINDOW_SAMPLES = WINDOW_FRAMES * HOP;
 
@@ -100,21 +101,34 @@ public final class WhisperEngine implements AutoCloseable {
     }
 
     /**
-     * The first {@code frames} log-mel frames of {@code audio} followed by silence: the same
-     * values as {@link #features(float[])} gives for them, at the cost of the frames asked for.
-     * They are exact because the zeros past the audio add nothing to the log-mel maximum that
-     * Whisper clamps against, and the STFT's reflection at the end of the buffer mirrors only
-     * zeros once there are {@code N_FFT} of them past the last frame.
+     * The first {@code frames} log-mel frames of {@code audio} followed by silence (at least the
+     * audio's own frames): the same values as {@link #features(float[])} gives for them, at the
+     * cost of the audio's frames only. They are exact because the zeros past the audio add
+     * nothing to the log-mel maximum that Whisper clamps against, so every frame that sees only
+     * zeros has one and the same value, which is computed once and copied; and the STFT's
+     * reflection at the end of the buffer mirrors only zeros once there are {@code N_FFT} of
+     * them past the last frame computed.
      */
     public float[] features(float[] audio, int frames) {
-        int samples = (Math.max(audio.length / HOP + 1, frames) + 3) * HOP;
+        int wanted = Math.max(audio.length / HOP + 1, frames) + 3;
+        // Frame i covers samples [i*HOP - N_FFT/2, i*HOP + N_FFT/2): from this one on, zeros only.
+        int firstSilent = (audio.length + N_FFT / 2 + HOP - 1) / HOP;
+        int computed = Math.min(wanted, firstSilent + 1);
+        int samples = (computed + 3) * HOP;
+        int nMels = mel.nMels();
         Accelerator acc = model.accelerator();
-        int computed = samples / HOP;
-        try (DeviceArray in = acc.allocate(samples); DeviceArray out = acc.allocate(computed * mel.nMels())) {
+        float[] head;
+        try (DeviceArray in = acc.allocate(samples); DeviceArray out = acc.allocate(samples / HOP * nMels)) {
             acc.write(in, 0, audio, 0, audio.length);
             acc.logMel(in, samples, mel, out);
-            return acc.read(out);
+            head = acc.read(out);
         }
+        float[] features = new float[wanted * nMels];
+        System.arraycopy(head, 0, features, 0, computed * nMels);
+        for (int f = computed; f < wanted; f++) {
+            System.arraycopy(head, (computed - 1) * nMels, features, f * nMels, nMels);
+        }
+        return features;
     }
 
     /**
