@@ -408,18 +408,16 @@ public final class WhisperModel implements AutoCloseable {
             rowStart[i + 1] = rowStart[i] + n;
         }
         int rows = rowStart[b];
-        int maxN = 0;
         int maxT = 0;
         for (int i = 0; i < b; i++) {
-            maxN = Math.max(maxN, rowStart[i + 1] - rowStart[i]);
             maxT = Math.max(maxT, Math.max(states.get(i).length + tokens.get(i).length, states.get(i).encoded.positions));
         }
         float[][] result = new float[b][];
         try (DeviceArray x = acc.allocate(rows * d); DeviceArray h = acc.allocate(rows * d);
              DeviceArray q = acc.allocate(rows * d); DeviceArray kNew = acc.allocate(rows * d);
              DeviceArray vNew = acc.allocate(rows * d); DeviceArray att = acc.allocate(rows * d);
-             DeviceArray qOne = acc.allocate(maxN * d); DeviceArray attOne = acc.allocate(maxN * d);
-             DeviceArray probs = acc.allocate(dims.heads() * maxN * maxT);
+             DeviceArray qOne = acc.allocate(rows * d); DeviceArray attOne = acc.allocate(rows * d);
+             DeviceArray probs = acc.allocate(dims.heads() * rows * maxT);
              DeviceArray mlp = acc.allocate(rows * 4 * d); DeviceArray last = acc.allocate(b * d);
              DeviceArray logits = acc.allocate(b * dims.vocab())) {
             for (int i = 0; i < b; i++) {
@@ -451,13 +449,20 @@ public final class WhisperModel implements AutoCloseable {
                 // Cross-attention over each sequence's encoded window.
                 acc.layerNorm(x, layer.crossNorm.gamma, layer.crossNorm.beta, h, rows, d, LN_EPS);
                 linear(h, layer.crossQ, q, rows);
-                for (int i = 0; i < b; i++) {
+                // Sequences over the same window (the hypotheses of a beam) attend together: one
+                // pass over its keys and values serves all their queries.
+                for (int i = 0; i < b; ) {
                     DecoderState s = states.get(i);
-                    int n = rowStart[i + 1] - rowStart[i];
+                    boolean wantWeights = i == 0 && crossAttention != null;
+                    int j = i + 1;
+                    while (!wantWeights && j < b && states.get(j).encoded == s.encoded) {
+                        j++;
+                    }
+                    int n = rowStart[j] - rowStart[i];
                     acc.copy(q, rowStart[i] * d, qOne, 0, n * d);
                     acc.attention(qOne, s.encoded.crossK[l], s.encoded.crossV[l], attOne, probs, dims.heads(),
                             dims.headDim(), n, s.encoded.positions, 0, false);
-                    if (i == 0 && crossAttention != null) {
+                    if (wantWeights) {
                         float[] weights = new float[dims.heads() * n * s.encoded.positions];
                         acc.read(probs, 0, weights, 0, weights.length);
                         if (crossAttention[0] == null) {
@@ -466,6 +471,7 @@ public final class WhisperModel implements AutoCloseable {
                         crossAttention[0].perLayer()[l] = weights;
                     }
                     acc.copy(attOne, 0, att, rowStart[i] * d, n * d);
+                    i = j;
                 }
                 linear(att, layer.crossOut, h, rows);
                 acc.add(x, h, rows * d);
