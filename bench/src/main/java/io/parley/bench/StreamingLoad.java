@@ -111,6 +111,12 @@ final class StreamingLoad {
                 wer = wer.plus(WordErrorRate.of(reference, t.toString()));
             }
             double[] batching = recognizer.batching();
+            io.parley.speech.whisper.stream.PassStats ps = recognizer.passStats();
+            JsonObject passes = new JsonObject();
+            for (var kind : io.parley.speech.whisper.stream.PassStats.Kind.values()) {
+                passes.put(kind.name().toLowerCase(java.util.Locale.ROOT), new JsonObject().put("count", ps.count(kind))
+                        .put("seconds", Percentiles.round(ps.seconds(kind), 2)));
+            }
             return new JsonObject().put("streams", streams).put("backend", acc.name())
                     .put("audioSecondsPerStream", Percentiles.round(audioSeconds / streams, 2))
                     .put("wallSeconds", Percentiles.round(wall, 2))
@@ -123,6 +129,7 @@ final class StreamingLoad {
                             .put("p95", Percentiles.round(Percentiles.of(latencies, 95), 3)))
                     .put("wer", Percentiles.round(wer.rate(), 4))
                     .put("errors", new io.vertx.core.json.JsonArray(List.copyOf(errors)))
+                    .put("passes", passes)
                     .put("meanStepBatch", Percentiles.round(batching[0], 2))
                     .put("meanEncodeBatch", Percentiles.round(batching[1], 2))
                     .put("rssMiB", new JsonObject().put("beforeLoad", mib(rssBefore))

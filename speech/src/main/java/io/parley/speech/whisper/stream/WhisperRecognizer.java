@@ -35,6 +35,7 @@ public final class WhisperRecognizer implements SpeechRecognizer {
     private final Set<WhisperSession> sessions = ConcurrentHashMap.newKeySet();
     private final DoubleAdder audioSeconds = new DoubleAdder();
     private final DoubleAdder computeSeconds = new DoubleAdder();
+    private final PassStats passStats = new PassStats();
     private volatile boolean closed;
 
     public WhisperRecognizer(StreamingConfig config, WhisperEngine engine, SileroVad vad) {
@@ -129,6 +130,11 @@ public final class WhisperRecognizer implements SpeechRecognizer {
     /** Sequences per batched decoder step and windows per batched encoding, on average: how much streams share. */
     public double[] batching() {
         return new double[]{runner.meanStepBatch(), runner.meanEncodeBatch()};
+    }
+
+    /** Passes over windows by kind, and their time, since the recognizer was loaded. */
+    public PassStats passStats() {
+        return passStats;
     }
 
     @Override

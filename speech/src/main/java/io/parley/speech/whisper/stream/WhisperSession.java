@@ -56,12 +56,24 @@ final class WhisperSession implements RecognizerSession {
     private static final Logger LOG = Logger.getLogger(WhisperSession.class.getName());
     private static final int RATE = WhisperEngine.SAMPLE_RATE;
     private static final float[] END = new float[0];
+    /**
+     * A shortened window ends in a second of silence. Cut right after the last word, Whisper
+     * loops: on the dev clips a third of the partial passes ran to their token budget repeating
+     * the utterance, while with the silence after it the hypotheses are those of the full
+     * window but for a word or two (bench/results/asr.json: shortened-context WER).
+     */
+    private static final int PARTIAL_TAIL_FRAMES = 100;
+    private static final int PARTIAL_PROMPT_FROM_SECONDS = 3;
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
-    /** What a pass over the window gave. */
-    private record Pass(List<Segment> segments, List<TimedWord> words, String language, boolean silent) {
+    /** What a pass over the window gave, and its wall time. */
+    private record Pass(List<Segment> segments, List<TimedWord> words, String language, boolean silent, double seconds) {
         static Pass silent(String language) {
-            return new Pass(List.of(), List.of(), language, true);
+            return new Pass(List.of(), List.of(), language, true, 0);
+        }
+
+        Pass took(double s) {
+            return new Pass(segments, words, language, silent, s);
         }
     }
 
@@ -321,7 +333,11 @@ final class WhisperSession implements RecognizerSession {
 
     /** The pause that ends the utterance began at {@code speechEnd}. */
     private void closeUtterance(long speechEnd) {
-        Pass fin = speculative != null && speculativeSpeechEnd == speechEnd ? speculative : finalPass(speechEnd);
+        boolean reuse = speculative != null && speculativeSpeechEnd == speechEnd;
+        Pass fin = reuse ? speculative : finalPass(speechEnd);
+        if (reuse) {
+            speculative = null;
+        }
         dropSpeculative();
         emitFinal(fin.segments(), fin.language());
         inSpeech = false;
@@ -366,7 +382,11 @@ final class WhisperSession implements RecognizerSession {
         return pass((int) Math.max(0, end - windowStart), true);
     }
 
+    /** Forgets the speculative final pass; if there was one, its final was never used. */
     private void dropSpeculative() {
+        if (speculative != null) {
+            owner.passStats().reclassifyAsWasted(speculative.seconds());
+        }
         speculative = null;
         speculativeSpeechEnd = -1;
     }
@@ -456,23 +476,35 @@ final class WhisperSession implements RecognizerSession {
      * the audio present, greedy, one temperature. A final pass is the accurate one.
      */
     private Pass pass(int samples, boolean isFinal) {
+        long t0 = System.nanoTime();
+        Pass p = decodeWindow(samples, isFinal);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        owner.passStats().add(isFinal ? PassStats.Kind.FINAL : PassStats.Kind.PARTIAL, seconds);
+        return p.took(seconds);
+    }
+
+    private Pass decodeWindow(int samples, boolean isFinal) {
         if (samples < SileroVad.CHUNK) {
             return Pass.silent(utteranceLanguage);
         }
         float[] audio = Arrays.copyOf(window, samples);
         double offset = windowStart / (double) RATE;
         int content = samples / WhisperEngine.HOP;
-        int frames = WhisperEngine.encoderFrames(content, isFinal ? config.finalBlockFrames() : config.partialBlockFrames());
+        int frames = isFinal ? WhisperEngine.encoderFrames(content, config.finalBlockFrames())
+                : WhisperEngine.encoderFrames(content + PARTIAL_TAIL_FRAMES, config.partialBlockFrames());
         float[] mel = runner.exclusive(() -> engine.melWindow(engine.features(audio, frames), 0, frames), account);
         // The language: given, or identified once per utterance (without a prompt, which would
         // pull the identification towards the previous utterance's language).
         String language = utteranceLanguage;
-        int[] prompt = language != null && language.equals(historyLanguage)
-                ? history.stream().mapToInt(Integer::intValue).toArray() : new int[0];
+        // Partial passes on the first seconds of an utterance go without: given a second of
+        // speech and a paragraph of prompt, Whisper tends to continue the paragraph.
+        boolean prompted = language != null && language.equals(historyLanguage)
+                && (isFinal || samples >= PARTIAL_PROMPT_FROM_SECONDS * RATE);
+        int[] prompt = prompted ? history.stream().mapToInt(Integer::intValue).toArray() : new int[0];
         DecodingOptions options = DecodingOptions.defaults().withTask(task).withLanguage(language).withPrompt(prompt)
                 .withTemperatures(isFinal ? DecodingOptions.FALLBACK : List.of(0.0))
                 .withBeamSize(isFinal ? config.beamSize() : 1)
-                .withMaxTokens(tokenBudget(samples));
+                .withMaxTokens(tokenBudget(samples, isFinal));
         try (WhisperModel.Encoded encoded = runner.encode(mel, frames, account)) {
             DecodingResult result;
             runner.enterDecoding();
@@ -497,16 +529,18 @@ final class WhisperSession implements RecognizerSession {
             for (Segment s : segments) {
                 s.words().forEach(w -> words.add(TimedWord.of(w)));
             }
-            return new Pass(segments, words, result.language(), false);
+            return new Pass(segments, words, result.language(), false, 0);
         }
     }
 
     /**
-     * Tokens a pass may produce: speech runs at about three words a second, four or five tokens
-     * with the timestamps; twelve a second with a margin is far above any speaker and far below
-     * a loop's 224 tokens, which would otherwise cost seconds on a short window.
+     * Tokens a pass may produce. Speech runs at about three words a second, four or five tokens
+     * with the timestamps. A final may hold the fastest speaker's words: twelve a second, far
+     * below a loop's 224 tokens, which would otherwise cost seconds. A partial is replaced a
+     * second later, and a loop in it costs the stream's real time: eight a second.
      */
-    static int tokenBudget(int samples) {
-        return Math.min(224, 16 + (int) Math.ceil(12.0 * samples / RATE));
+    static int tokenBudget(int samples, boolean isFinal) {
+        double seconds = samples / (double) RATE;
+        return Math.min(224, isFinal ? 16 + (int) Math.ceil(12 * seconds) : 8 + (int) Math.ceil(8 * seconds));
     }
 }

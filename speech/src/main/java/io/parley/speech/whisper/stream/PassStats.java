@@ -1,0 +1,38 @@
+package io.parley.speech.whisper.stream;
+
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Where a recognizer's time goes: how many passes over windows it ran of each kind, and their
+ * wall time (queueing behind other streams' work included). A speculative final pass that
+ * speech resumed after is counted as wasted, though its result is shown as a partial.
+ */
+public final class PassStats {
+
+    /** The kinds of pass a session runs. */
+    public enum Kind { PARTIAL, FINAL, SPECULATIVE_WASTED }
+
+    private final LongAdder[] counts = {new LongAdder(), new LongAdder(), new LongAdder()};
+    private final DoubleAdder[] seconds = {new DoubleAdder(), new DoubleAdder(), new DoubleAdder()};
+
+    void add(Kind kind, double wallSeconds) {
+        counts[kind.ordinal()].increment();
+        seconds[kind.ordinal()].add(wallSeconds);
+    }
+
+    /** A pass already counted as a final turned out to be wasted. */
+    void reclassifyAsWasted(double wallSeconds) {
+        counts[Kind.FINAL.ordinal()].decrement();
+        seconds[Kind.FINAL.ordinal()].add(-wallSeconds);
+        add(Kind.SPECULATIVE_WASTED, wallSeconds);
+    }
+
+    public long count(Kind kind) {
+        return counts[kind.ordinal()].sum();
+    }
+
+    public double seconds(Kind kind) {
+        return seconds[kind.ordinal()].sum();
+    }
+}
