@@ -16,7 +16,7 @@ import java.util.TreeSet;
 /**
  * The graph of installed translation pairs and the best route for every source and target,
  * computed once at start: a direct pair if some engine has one (engines earlier in the list
- * win), else a pivot through English.
+ * win), else a pivot through English, else a pivot through another language.
  */
 public final class TranslationRouter {
 
@@ -39,18 +39,30 @@ public final class TranslationRouter {
             languages.add(p.source());
             languages.add(p.target());
         });
+        // Two steps where no engine goes direct: through English where it can, as most pairs
+        // are built to and from English; else through another language, so that (for
+        // example) French reaches English by Apertium's French-Spanish and Spanish-English.
+        List<String> pivots = new ArrayList<>();
+        pivots.add(PIVOT);
+        languages.stream().filter(l -> !l.equals(PIVOT)).forEach(pivots::add);
         for (String source : languages) {
             for (String target : languages) {
-                if (source.equals(target) || source.equals(PIVOT) || target.equals(PIVOT)) {
+                if (source.equals(target) || routes.containsKey(LanguagePair.of(source, target))) {
                     continue;
                 }
                 LanguagePair pair = LanguagePair.of(source, target);
-                Translator first = direct.get(LanguagePair.of(source, PIVOT));
-                Translator second = direct.get(LanguagePair.of(PIVOT, target));
-                if (!routes.containsKey(pair) && first != null && second != null) {
-                    routes.put(pair, new Route(pair, List.of(
-                            new Route.Step(LanguagePair.of(source, PIVOT), first),
-                            new Route.Step(LanguagePair.of(PIVOT, target), second))));
+                for (String via : pivots) {
+                    if (via.equals(source) || via.equals(target)) {
+                        continue;
+                    }
+                    Translator first = direct.get(LanguagePair.of(source, via));
+                    Translator second = direct.get(LanguagePair.of(via, target));
+                    if (first != null && second != null) {
+                        routes.put(pair, new Route(pair, List.of(
+                                new Route.Step(LanguagePair.of(source, via), first),
+                                new Route.Step(LanguagePair.of(via, target), second))));
+                        break;
+                    }
                 }
             }
         }
