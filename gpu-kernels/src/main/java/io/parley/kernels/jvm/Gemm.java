@@ -42,7 +42,7 @@ final class Gemm {
      */
     static final int MC = 384;
     /** Up to this many rows, weights stream once with no packing. */
-    static final int STREAM_ROWS = 4;
+    static final int STREAM_ROWS = 8;
 
     private static final VectorSpecies<Short> H = L == 16 ? ShortVector.SPECIES_256 : ShortVector.SPECIES_128;
     private static final VectorSpecies<Byte> B = L == 16 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
@@ -64,8 +64,12 @@ final class Gemm {
             // Few rows: split the panels over threads; each streams its panels once.
             loop.forRange(w.panels, 2, (from, to) -> {
                 for (int panel = from; panel < to; panel++) {
-                    for (int i = 0; i < m; i += 4) {
-                        streamPanel(x, i, Math.min(4, m - i), k, w, panel, y, n);
+                    if (m > 4 && L >= 16) {
+                        streamPanel8(x, 0, m, k, w, panel, y, n);
+                    } else {
+                        for (int i = 0; i < m; i += 4) {
+                            streamPanel(x, i, Math.min(4, m - i), k, w, panel, y, n);
+                        }
                     }
                 }
             });
@@ -338,6 +342,96 @@ final class Gemm {
         a10.intoArray(tile, NR); a11.intoArray(tile, NR + L); a12.intoArray(tile, NR + 2 * L);
         a20.intoArray(tile, 2 * NR); a21.intoArray(tile, 2 * NR + L); a22.intoArray(tile, 2 * NR + 2 * L);
         a30.intoArray(tile, 3 * NR); a31.intoArray(tile, 3 * NR + L); a32.intoArray(tile, 3 * NR + 2 * L);
+        int col0 = panel * NR;
+        storeTile(tile, y, n, i0, rows, col0, Math.min(NR, n - col0), false);
+    }
+
+    /**
+     * Five to eight rows against one panel, the weights converted once for all of them (24
+     * accumulators, three weight vectors and a broadcast: 28 of AVX-512's 32 registers). Beam
+     * search and batched streams multiply a handful of rows at every decoder step; through the
+     * four-row kernel twice, each step would convert every weight twice.
+     */
+    private static void streamPanel8(float[] x, int i0, int rows, int k, PackedWeights w, int panel, float[] y, int n) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector a00 = z, a01 = z, a02 = z;
+        FloatVector a10 = z, a11 = z, a12 = z;
+        FloatVector a20 = z, a21 = z, a22 = z;
+        FloatVector a30 = z, a31 = z, a32 = z;
+        FloatVector a40 = z, a41 = z, a42 = z;
+        FloatVector a50 = z, a51 = z, a52 = z;
+        FloatVector a60 = z, a61 = z, a62 = z;
+        FloatVector a70 = z, a71 = z, a72 = z;
+        int base = panel * k * NR;
+        int x0 = i0 * k;
+        int x1 = x0 + (rows > 1 ? 1 * k : 0);
+        int x2 = x0 + (rows > 2 ? 2 * k : 0);
+        int x3 = x0 + (rows > 3 ? 3 * k : 0);
+        int x4 = x0 + (rows > 4 ? 4 * k : 0);
+        int x5 = x0 + (rows > 5 ? 5 * k : 0);
+        int x6 = x0 + (rows > 6 ? 6 * k : 0);
+        int x7 = x0 + (rows > 7 ? 7 * k : 0);
+        for (int p = 0; p < k; p++) {
+            int bi = base + p * NR;
+            FloatVector b0, b1, b2;
+            if (w.f32 != null) {
+                b0 = FloatVector.fromArray(F, w.f32, bi);
+                b1 = FloatVector.fromArray(F, w.f32, bi + L);
+                b2 = FloatVector.fromArray(F, w.f32, bi + 2 * L);
+            } else if (w.f16 != null) {
+                b0 = halfToFloat(w.f16, bi);
+                b1 = halfToFloat(w.f16, bi + L);
+                b2 = halfToFloat(w.f16, bi + 2 * L);
+            } else {
+                b0 = byteToFloat(w.i8, bi);
+                b1 = byteToFloat(w.i8, bi + L);
+                b2 = byteToFloat(w.i8, bi + 2 * L);
+            }
+            FloatVector v0 = FloatVector.broadcast(F, x[x0 + p]);
+            a00 = v0.fma(b0, a00); a01 = v0.fma(b1, a01); a02 = v0.fma(b2, a02);
+            FloatVector v1 = FloatVector.broadcast(F, x[x1 + p]);
+            a10 = v1.fma(b0, a10); a11 = v1.fma(b1, a11); a12 = v1.fma(b2, a12);
+            FloatVector v2 = FloatVector.broadcast(F, x[x2 + p]);
+            a20 = v2.fma(b0, a20); a21 = v2.fma(b1, a21); a22 = v2.fma(b2, a22);
+            FloatVector v3 = FloatVector.broadcast(F, x[x3 + p]);
+            a30 = v3.fma(b0, a30); a31 = v3.fma(b1, a31); a32 = v3.fma(b2, a32);
+            FloatVector v4 = FloatVector.broadcast(F, x[x4 + p]);
+            a40 = v4.fma(b0, a40); a41 = v4.fma(b1, a41); a42 = v4.fma(b2, a42);
+            if (rows > 5) {
+                FloatVector v5 = FloatVector.broadcast(F, x[x5 + p]);
+                a50 = v5.fma(b0, a50); a51 = v5.fma(b1, a51); a52 = v5.fma(b2, a52);
+            }
+            if (rows > 6) {
+                FloatVector v6 = FloatVector.broadcast(F, x[x6 + p]);
+                a60 = v6.fma(b0, a60); a61 = v6.fma(b1, a61); a62 = v6.fma(b2, a62);
+            }
+            if (rows > 7) {
+                FloatVector v7 = FloatVector.broadcast(F, x[x7 + p]);
+                a70 = v7.fma(b0, a70); a71 = v7.fma(b1, a71); a72 = v7.fma(b2, a72);
+            }
+        }
+        float[] tile = TILE.get();
+        if (w.scales != null) {
+            FloatVector s0 = FloatVector.fromArray(F, w.scales, panel * NR);
+            FloatVector s1 = FloatVector.fromArray(F, w.scales, panel * NR + L);
+            FloatVector s2 = FloatVector.fromArray(F, w.scales, panel * NR + 2 * L);
+            a00 = a00.mul(s0); a01 = a01.mul(s1); a02 = a02.mul(s2);
+            a10 = a10.mul(s0); a11 = a11.mul(s1); a12 = a12.mul(s2);
+            a20 = a20.mul(s0); a21 = a21.mul(s1); a22 = a22.mul(s2);
+            a30 = a30.mul(s0); a31 = a31.mul(s1); a32 = a32.mul(s2);
+            a40 = a40.mul(s0); a41 = a41.mul(s1); a42 = a42.mul(s2);
+            a50 = a50.mul(s0); a51 = a51.mul(s1); a52 = a52.mul(s2);
+            a60 = a60.mul(s0); a61 = a61.mul(s1); a62 = a62.mul(s2);
+            a70 = a70.mul(s0); a71 = a71.mul(s1); a72 = a72.mul(s2);
+        }
+        a00.intoArray(tile, 0 * NR); a01.intoArray(tile, 0 * NR + L); a02.intoArray(tile, 0 * NR + 2 * L);
+        a10.intoArray(tile, 1 * NR); a11.intoArray(tile, 1 * NR + L); a12.intoArray(tile, 1 * NR + 2 * L);
+        a20.intoArray(tile, 2 * NR); a21.intoArray(tile, 2 * NR + L); a22.intoArray(tile, 2 * NR + 2 * L);
+        a30.intoArray(tile, 3 * NR); a31.intoArray(tile, 3 * NR + L); a32.intoArray(tile, 3 * NR + 2 * L);
+        a40.intoArray(tile, 4 * NR); a41.intoArray(tile, 4 * NR + L); a42.intoArray(tile, 4 * NR + 2 * L);
+        a50.intoArray(tile, 5 * NR); a51.intoArray(tile, 5 * NR + L); a52.intoArray(tile, 5 * NR + 2 * L);
+        a60.intoArray(tile, 6 * NR); a61.intoArray(tile, 6 * NR + L); a62.intoArray(tile, 6 * NR + 2 * L);
+        a70.intoArray(tile, 7 * NR); a71.intoArray(tile, 7 * NR + L); a72.intoArray(tile, 7 * NR + 2 * L);
         int col0 = panel * NR;
         storeTile(tile, y, n, i0, rows, col0, Math.min(NR, n - col0), false);
     }

@@ -187,9 +187,7 @@ public final class WindowDecoder {
         List<WhisperModel.DecoderState> states = new ArrayList<>();
         states.add(first);
         for (int i = 1; i < beam; i++) {
-            WhisperModel.DecoderState s = model.newState(first.encoded());
-            s.copyFrom(first);
-            states.add(s);
+            states.add(model.newState(first.encoded())); // empty: only the first has a history yet
         }
         List<WhisperModel.DecoderState> spare = new ArrayList<>();
         for (int i = 0; i < beam; i++) {
@@ -238,14 +236,35 @@ public final class WindowDecoder {
                     beams = next;
                     break;
                 }
-                // Each new beam continues from its parent's cache.
+                // Each new beam continues from its parent's cache: the first child of a parent
+                // takes the parent's cache itself, only further children copy it.
+                List<WhisperModel.DecoderState> children = new ArrayList<>();
+                boolean[] taken = new boolean[states.size()];
                 for (int i = 0; i < next.size(); i++) {
-                    spare.get(i).copyFrom(states.get(sources.get(i)));
+                    int parent = sources.get(i);
+                    if (!taken[parent]) {
+                        taken[parent] = true;
+                        children.add(states.get(parent));
+                    } else {
+                        children.add(null);
+                    }
                 }
-                List<WhisperModel.DecoderState> swap = states;
-                states = spare;
-                spare = swap;
-                List<WhisperModel.DecoderState> active = states.subList(0, next.size());
+                List<WhisperModel.DecoderState> free = new ArrayList<>(spare);
+                for (int i = 0; i < next.size(); i++) {
+                    if (children.get(i) == null) {
+                        WhisperModel.DecoderState copy = free.removeLast();
+                        copy.copyFrom(states.get(sources.get(i)));
+                        children.set(i, copy);
+                    }
+                }
+                for (int p = 0; p < states.size(); p++) {
+                    if (!taken[p]) {
+                        free.add(states.get(p));
+                    }
+                }
+                states = children;
+                spare = free;
+                List<WhisperModel.DecoderState> active = states;
                 List<int[]> feed = new ArrayList<>();
                 for (int t : tokens) {
                     feed.add(new int[]{t});
