@@ -8,7 +8,8 @@ import io.parley.speech.whisper.vad.VadConfig;
  *
  * <p>Two kinds of pass decode the window. Partial passes run while speech goes on, every
  * {@code stepMs} of new audio; their text is replaced by the next one, so they run the encoder on
- * the audio actually present ({@code partialBlockFrames}) and decode greedily. Final passes close
+ * the audio actually present and a second of silence after it ({@code partialBlockFrames}) and
+ * decode greedily. Final passes close
  * an utterance (at an endpoint, or when the window grows past {@code maxWindowSeconds}); their
  * text is what is kept, so they run the encoder on the context chosen for accuracy
  * ({@code finalBlockFrames}, 0 for Whisper's full 30 s) with temperature fallback and

@@ -473,7 +473,8 @@ final class WhisperSession implements RecognizerSession {
 
     /**
      * Decodes the first {@code samples} of the window. A partial pass is cheap: the encoder on
-     * the audio present, greedy, one temperature. A final pass is the accurate one.
+     * the audio present (and a second of silence), greedy, one temperature, a tight token
+     * budget. A final pass is the accurate one: Whisper's full window and temperature fallback.
      */
     private Pass pass(int samples, boolean isFinal) {
         long t0 = System.nanoTime();
