@@ -288,6 +288,14 @@ final class Gemm {
      * Rows {@code i0 .. i0+rows} (at most 4) of {@code x} times one panel, whole depth: each
      * step reads one NR-wide weight row (widened on the fly) and uses it for every x row.
      */
+    /** One vector of packed weights at {@code i}, as f32 (int8 weights still unscaled). */
+    private static FloatVector weights(PackedWeights w, int i) {
+        if (w.f32 != null) {
+            return FloatVector.fromArray(F, w.f32, i);
+        }
+        return w.f16 != null ? halfToFloat(w.f16, i) : byteToFloat(w.i8, i);
+    }
+
     private static void streamPanel(float[] x, int i0, int rows, int k, PackedWeights w, int panel, float[] y, int n) {
         FloatVector z = FloatVector.zero(F);
         FloatVector a00 = z, a01 = z, a02 = z, a10 = z, a11 = z, a12 = z;
@@ -299,20 +307,9 @@ final class Gemm {
         int x3 = x0 + (rows > 3 ? 3 * k : 0);
         for (int p = 0; p < k; p++) {
             int bi = base + p * NR;
-            FloatVector b0, b1, b2;
-            if (w.f32 != null) {
-                b0 = FloatVector.fromArray(F, w.f32, bi);
-                b1 = FloatVector.fromArray(F, w.f32, bi + L);
-                b2 = FloatVector.fromArray(F, w.f32, bi + 2 * L);
-            } else if (w.f16 != null) {
-                b0 = halfToFloat(w.f16, bi);
-                b1 = halfToFloat(w.f16, bi + L);
-                b2 = halfToFloat(w.f16, bi + 2 * L);
-            } else {
-                b0 = byteToFloat(w.i8, bi);
-                b1 = byteToFloat(w.i8, bi + L);
-                b2 = byteToFloat(w.i8, bi + 2 * L);
-            }
+            FloatVector b0 = weights(w, bi);
+            FloatVector b1 = weights(w, bi + L);
+            FloatVector b2 = weights(w, bi + 2 * L);
             FloatVector v0 = FloatVector.broadcast(F, x[x0 + p]);
             a00 = v0.fma(b0, a00); a01 = v0.fma(b1, a01); a02 = v0.fma(b2, a02);
             if (rows > 1) {
@@ -373,20 +370,9 @@ final class Gemm {
         int x7 = x0 + (rows > 7 ? 7 * k : 0);
         for (int p = 0; p < k; p++) {
             int bi = base + p * NR;
-            FloatVector b0, b1, b2;
-            if (w.f32 != null) {
-                b0 = FloatVector.fromArray(F, w.f32, bi);
-                b1 = FloatVector.fromArray(F, w.f32, bi + L);
-                b2 = FloatVector.fromArray(F, w.f32, bi + 2 * L);
-            } else if (w.f16 != null) {
-                b0 = halfToFloat(w.f16, bi);
-                b1 = halfToFloat(w.f16, bi + L);
-                b2 = halfToFloat(w.f16, bi + 2 * L);
-            } else {
-                b0 = byteToFloat(w.i8, bi);
-                b1 = byteToFloat(w.i8, bi + L);
-                b2 = byteToFloat(w.i8, bi + 2 * L);
-            }
+            FloatVector b0 = weights(w, bi);
+            FloatVector b1 = weights(w, bi + L);
+            FloatVector b2 = weights(w, bi + 2 * L);
             FloatVector v0 = FloatVector.broadcast(F, x[x0 + p]);
             a00 = v0.fma(b0, a00); a01 = v0.fma(b1, a01); a02 = v0.fma(b2, a02);
             FloatVector v1 = FloatVector.broadcast(F, x[x1 + p]);
