@@ -101,6 +101,20 @@ final class ReferenceFixture {
         return out;
     }
 
+    /**
+     * The values of {@code encoderOutput} that the fixture's "encoder" section holds: every
+     * {@code stride}-th of the flattened output, as the reference script sampled them.
+     */
+    float[] encoderSample(float[] encoderOutput) {
+        int stride = ((Number) section("encoder").get("stride")).intValue();
+        int count = ((Number) section("encoder").get("count")).intValue();
+        float[] out = new float[count];
+        for (int i = 0; i < count; i++) {
+            out[i] = encoderOutput[i * stride];
+        }
+        return out;
+    }
+
     int[] ids(String section, String field) {
         List<?> l = (List<?>) section(section).get(field);
         return l.stream().mapToInt(o -> ((Number) o).intValue()).toArray();

@@ -3,11 +3,7 @@ package io.parley.speech.whisper;
 import io.parley.kernels.accel.Accelerator;
 import io.parley.kernels.accel.AcceleratorConfig;
 import io.parley.kernels.accel.AcceleratorFactory;
-import io.parley.kernels.accel.DeviceArray;
-import io.parley.kernels.accel.MelSpec;
 import io.parley.kernels.jvm.JvmAccelerator;
-import io.parley.speech.audio.WavFile;
-import io.parley.speech.eval.EvaluationSet;
 import io.parley.speech.whisper.decode.DecodingOptions;
 import io.parley.speech.whisper.decode.DecodingResult;
 import io.parley.speech.whisper.decode.WindowDecoder;
@@ -46,8 +42,7 @@ class WhisperBackendsTest {
     static void load() throws Exception {
         fixture = ReferenceFixture.load("whisper-base-0870");
         dir = ModelLocator.whisper("base");
-        float[] audio = WavFile.read(EvaluationSet.locate().clip(fixture.clip).wav()).monoSamples();
-        audioWindow = Arrays.copyOf(audio, 480_000);
+        audioWindow = WhisperModelTest.window(fixture);
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -56,20 +51,12 @@ class WhisperBackendsTest {
         try (Accelerator acc = backend.equals("jvm") ? new JvmAccelerator()
                 : AcceleratorFactory.create(new AcceleratorConfig(backend, 0, ""));
              WhisperModel model = WhisperModel.load(dir.resolve("model.bin"), acc, precision)) {
-            float[] mel;
-            try (DeviceArray in = acc.upload(audioWindow); DeviceArray out = acc.allocate(3000 * 80)) {
-                acc.logMel(in, audioWindow.length, MelSpec.whisper(80), out);
-                mel = acc.read(out);
-            }
+            float[] mel = WhisperModelTest.logMel(acc, audioWindow);
             WindowDecoder decoder = new WindowDecoder(model, WhisperTokenizer.load(dir.resolve("tokenizer.json")),
                     WhisperConfig.load(dir.resolve("config.json")));
             try (WhisperModel.Encoded enc = model.encode(mel, 3000)) {
-                float[] out = enc.output();
                 float[] expected = fixture.slice("encoder");
-                float[] got = new float[expected.length];
-                for (int i = 0; i < got.length; i++) {
-                    got[i] = out[i * 97];
-                }
+                float[] got = fixture.encoderSample(enc.output());
                 double diff = 0;
                 double ref = 0;
                 for (int i = 0; i < got.length; i++) {
