@@ -30,16 +30,44 @@ class WhisperGatewayTest {
 
     static final String SPANISH = "Buenos días a todos. Hoy vamos a hablar del presupuesto del próximo año.";
     static TestGateway gw;
+    /** {@link #SPANISH} spoken, s16le at {@link SpokenText#RATE}. */
+    static byte[] spanishSpeech;
 
     @BeforeAll
     static void start() throws Exception {
         gw = TestGateway.whisper();
+        spanishSpeech = SpokenText.pcm48k("es", SPANISH);
     }
 
     /** The finals with text that a viewer received, after the speaker's stream has ended. */
     static List<JsonObject> finals(SocketClient viewer, int atLeast) throws Exception {
         viewer.await(j -> viewer.finals().stream().filter(f -> !f.getString("text").isBlank()).count() >= atLeast, 30_000);
         return viewer.finals().stream().filter(f -> !f.getString("text").isBlank()).toList();
+    }
+
+    /** A room's viewer of the captions as spoken, and one reading them in {@code lang}. */
+    record Viewers(SocketClient original, SocketClient translated) implements AutoCloseable {
+        @Override
+        public void close() {
+            original.close();
+            translated.close();
+        }
+    }
+
+    /**
+     * Opens both viewers of {@code room}, then speaks {@code pcm} into it at real-time pace in
+     * language {@code auto}, followed by a pause, and stops the stream once every final is out.
+     */
+    static Viewers speakAndWatch(JsonObject room, String lang, byte[] pcm, int rate) throws Exception {
+        String captions = "/v1/rooms/" + room.getString("room") + "/captions";
+        Viewers viewers = new Viewers(SocketClient.connect(gw.ws(captions), room.getString("viewerToken")),
+                SocketClient.connect(gw.ws(captions + "?lang=" + lang), room.getString("viewerToken")));
+        Speaker speaker = Speaker.start(gw, room.getString("room"), room.getString("speakerToken"), "pcm_s16le", rate,
+                "Speaker", "auto");
+        speaker.sendPcm(pcm, rate);
+        speaker.sendSilence(1.5, rate);
+        speaker.stop();
+        return viewers;
     }
 
     static String text(List<JsonObject> finals) {
@@ -63,84 +91,57 @@ class WhisperGatewayTest {
     @Test
     void englishSpeechIsIdentifiedCaptionedAndTranslated() throws Exception {
         EvaluationSet.Clip clip = EvaluationSet.locate().clip("librivox_sense_and_sensibility_01_austen_64kb-0890.wav");
-        JsonObject room = gw.createRoom();
-        String captions = "/v1/rooms/" + room.getString("room") + "/captions";
-        SocketClient original = SocketClient.connect(gw.ws(captions), room.getString("viewerToken"));
-        SocketClient spanish = SocketClient.connect(gw.ws(captions + "?lang=es"), room.getString("viewerToken"));
-        Speaker speaker = Speaker.start(gw, room.getString("room"), room.getString("speakerToken"), "pcm_s16le", 16000,
-                "Reader", "auto");
-        speaker.sendClip(WavFile.read(clip.wav()));
-        speaker.sendSilence(1.5, 16000);
-        speaker.stop();
-
-        List<JsonObject> en = finals(original, 1);
-        en.forEach(f -> assertEquals("en", f.getString("lang"), "identified as English: " + f));
-        WordErrorRate wer = WordErrorRate.of(clip.reference(), text(en));
-        assertTrue(wer.rate() <= 0.1, "'" + text(en) + "': " + wer);
-        assertFalse(original.ofType("caption").stream().filter(c -> !c.getBoolean("final")).toList().isEmpty(),
-                "partials while the clip was spoken");
-        List<JsonObject> es = finals(spanish, en.size());
-        assertEquals(en.size(), es.size());
-        for (int i = 0; i < es.size(); i++) {
-            assertEquals("es", es.get(i).getString("lang"));
-            assertEquals(ApertiumReference.translate("eng-spa", en.get(i).getString("text")), es.get(i).getString("text"));
+        WavFile wav = WavFile.read(clip.wav());
+        try (Viewers viewers = speakAndWatch(gw.createRoom(), "es", wav.pcm(), wav.sampleRate())) {
+            SocketClient original = viewers.original();
+            List<JsonObject> en = finals(original, 1);
+            en.forEach(f -> assertEquals("en", f.getString("lang"), "identified as English: " + f));
+            WordErrorRate wer = WordErrorRate.of(clip.reference(), text(en));
+            assertTrue(wer.rate() <= 0.1, "'" + text(en) + "': " + wer);
+            assertFalse(original.ofType("caption").stream().filter(c -> !c.getBoolean("final")).toList().isEmpty(),
+                    "partials while the clip was spoken");
+            List<JsonObject> es = finals(viewers.translated(), en.size());
+            assertEquals(en.size(), es.size());
+            for (int i = 0; i < es.size(); i++) {
+                assertEquals("es", es.get(i).getString("lang"));
+                assertEquals(ApertiumReference.translate("eng-spa", en.get(i).getString("text")), es.get(i).getString("text"));
+            }
         }
-        original.close();
-        spanish.close();
     }
 
     @Test
     void spanishSpeechIsCaptionedInSpanishAndTranslatedIntoEnglish() throws Exception {
-        JsonObject room = gw.createRoom();
-        String captions = "/v1/rooms/" + room.getString("room") + "/captions";
-        SocketClient original = SocketClient.connect(gw.ws(captions), room.getString("viewerToken"));
-        SocketClient english = SocketClient.connect(gw.ws(captions + "?lang=en"), room.getString("viewerToken"));
-        Speaker speaker = Speaker.start(gw, room.getString("room"), room.getString("speakerToken"), "pcm_s16le",
-                SpokenText.RATE, "Ana", "auto");
-        speaker.sendPcm(SpokenText.pcm48k("es", SPANISH), SpokenText.RATE);
-        speaker.sendSilence(1.5, SpokenText.RATE);
-        speaker.stop();
-
-        List<JsonObject> es = finals(original, 1);
-        es.forEach(f -> assertEquals("es", f.getString("lang"), "identified as Spanish: " + f));
-        WordErrorRate wer = WordErrorRate.of(SPANISH, text(es));
-        assertTrue(wer.rate() <= 0.25, "'" + text(es) + "': " + wer);
-        List<JsonObject> en = finals(english, es.size());
-        for (JsonObject f : en) {
-            assertEquals("en", f.getString("lang"));
-            assertEquals("es", f.getJsonObject("source").getString("lang"));
+        try (Viewers viewers = speakAndWatch(gw.createRoom(), "en", spanishSpeech, SpokenText.RATE)) {
+            List<JsonObject> es = finals(viewers.original(), 1);
+            es.forEach(f -> assertEquals("es", f.getString("lang"), "identified as Spanish: " + f));
+            WordErrorRate wer = WordErrorRate.of(SPANISH, text(es));
+            assertTrue(wer.rate() <= 0.25, "'" + text(es) + "': " + wer);
+            List<JsonObject> en = finals(viewers.translated(), es.size());
+            for (JsonObject f : en) {
+                assertEquals("en", f.getString("lang"));
+                assertEquals("es", f.getJsonObject("source").getString("lang"));
+            }
+            assertTrue(text(en).toLowerCase().contains("good"), "Apertium's English: " + text(en));
         }
-        assertTrue(text(en).toLowerCase().contains("good"), "Apertium's English: " + text(en));
-        original.close();
-        english.close();
     }
 
     @Test
     void aTranslateRoomCaptionsForeignSpeechInEnglish() throws Exception {
         JsonObject room = gw.createRoom(new JsonObject().put("task", "translate"));
         assertEquals("translate", room.getString("task"));
-        String captions = "/v1/rooms/" + room.getString("room") + "/captions";
-        SocketClient original = SocketClient.connect(gw.ws(captions), room.getString("viewerToken"));
-        SocketClient spanish = SocketClient.connect(gw.ws(captions + "?lang=es"), room.getString("viewerToken"));
-        Speaker speaker = Speaker.start(gw, room.getString("room"), room.getString("speakerToken"), "pcm_s16le",
-                SpokenText.RATE, "Ana", "auto");
-        speaker.sendPcm(SpokenText.pcm48k("es", SPANISH), SpokenText.RATE);
-        speaker.sendSilence(1.5, SpokenText.RATE);
-        speaker.stop();
-
-        List<JsonObject> en = finals(original, 1);
-        en.forEach(f -> assertEquals("en", f.getString("lang"), "captioned in English: " + f));
-        String english = text(en).toLowerCase();
-        assertTrue(english.contains("good morning") && english.contains("today"), "Whisper's translation: " + english);
-        // Fanned out from English by the translators.
-        List<JsonObject> es = finals(spanish, en.size());
-        for (int i = 0; i < es.size(); i++) {
-            assertEquals("es", es.get(i).getString("lang"));
-            assertEquals("en", es.get(i).getJsonObject("source").getString("lang"));
-            assertEquals(ApertiumReference.translate("eng-spa", en.get(i).getString("text")), es.get(i).getString("text"));
+        try (Viewers viewers = speakAndWatch(room, "es", spanishSpeech, SpokenText.RATE)) {
+            List<JsonObject> en = finals(viewers.original(), 1);
+            en.forEach(f -> assertEquals("en", f.getString("lang"), "captioned in English: " + f));
+            String english = text(en).toLowerCase();
+            assertTrue(english.contains("good morning") && english.contains("today"), "Whisper's translation: " + english);
+            // Fanned out from English by the translators.
+            List<JsonObject> es = finals(viewers.translated(), en.size());
+            for (int i = 0; i < es.size(); i++) {
+                assertEquals("es", es.get(i).getString("lang"));
+                assertEquals("en", es.get(i).getJsonObject("source").getString("lang"));
+                assertEquals(ApertiumReference.translate("eng-spa", en.get(i).getString("text")), es.get(i).getString("text"));
+            }
         }
-        original.close();
-        spanish.close();
     }
 
     @Test
