@@ -3,20 +3,16 @@ package io.parley.speech.sphinx;
 import io.parley.speech.audio.WavFile;
 import io.parley.speech.eval.EvaluationSet;
 import io.parley.speech.eval.WordErrorRate;
-import io.parley.speech.recognizer.RecognitionListener;
 import io.parley.speech.recognizer.RecognizerException;
 import io.parley.speech.recognizer.RecognizerSession;
+import io.parley.speech.recognizer.RecordingListener;
 import io.parley.speech.recognizer.SessionOptions;
 import io.parley.speech.recognizer.Utterance;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -38,43 +34,9 @@ class SphinxRecognizerTest {
         recognizer.close();
     }
 
-    /** Collects what a session reports, in order. */
-    static final class Recording implements RecognitionListener {
-        final List<String> events = new CopyOnWriteArrayList<>();
-        final List<Utterance> finals = new CopyOnWriteArrayList<>();
-        final List<Utterance> partials = new CopyOnWriteArrayList<>();
-        final CountDownLatch ended = new CountDownLatch(1);
-
-        @Override
-        public void onPartial(Utterance partial) {
-            partials.add(partial);
-            events.add("partial:" + partial.index());
-        }
-
-        @Override
-        public void onFinal(Utterance fin) {
-            finals.add(fin);
-            events.add("final:" + fin.index());
-        }
-
-        @Override
-        public void onError(RecognizerException error) {
-            events.add("error:" + error.code());
-        }
-
-        @Override
-        public void onEnd() {
-            ended.countDown();
-        }
-
-        String text() {
-            return finals.stream().map(Utterance::text).collect(Collectors.joining(" "));
-        }
-    }
-
-    private static Recording recognise(EvaluationSet.Clip clip, int chunkSamples) throws Exception {
+    private static RecordingListener recognise(EvaluationSet.Clip clip, int chunkSamples) throws Exception {
         float[] samples = WavFile.read(clip.wav()).monoSamples();
-        Recording rec = new Recording();
+        RecordingListener rec = new RecordingListener();
         RecognizerSession session = recognizer.open(new SessionOptions("en", clip.name()), rec);
         for (int pos = 0; pos < samples.length; pos += chunkSamples) {
             session.accept(samples, pos, Math.min(chunkSamples, samples.length - pos));
@@ -87,7 +49,7 @@ class SphinxRecognizerTest {
     @Test
     void transcribesHumanSpeechWithPartialsBeforeTheFinalAndWordTimes() throws Exception {
         EvaluationSet.Clip clip = EvaluationSet.locate().clip("librivox_sense_and_sensibility_01_austen_64kb-0870.wav");
-        Recording rec = recognise(clip, 1600);
+        RecordingListener rec = recognise(clip, 1600);
 
         assertFalse(rec.finals.isEmpty(), "at least one final");
         WordErrorRate wer = WordErrorRate.of(clip.reference(), rec.text());
@@ -121,7 +83,7 @@ class SphinxRecognizerTest {
     void aStreamCutMidUtteranceStillEndsWithAFinal() throws Exception {
         EvaluationSet.Clip clip = EvaluationSet.locate().clip("librivox_sense_and_sensibility_01_austen_64kb-0920.wav");
         float[] samples = WavFile.read(clip.wav()).monoSamples();
-        Recording rec = new Recording();
+        RecordingListener rec = new RecordingListener();
         RecognizerSession session = recognizer.open(new SessionOptions("en", "cut"), rec);
         int half = samples.length / 2; // mid-sentence, no pause before the cut
         session.accept(samples, 0, half);
@@ -136,7 +98,7 @@ class SphinxRecognizerTest {
         // A fresh decoder, on its own, so that its very first stream is silence. (Sphinx4's own
         // LiveCMN left such a decoder returning end-of-stream for every later stream.)
         try (SphinxRecognizer fresh = new SphinxRecognizer(SphinxConfig.defaults().withMaxSessions(1, 1))) {
-            Recording silent = new Recording();
+            RecordingListener silent = new RecordingListener();
             RecognizerSession s1 = fresh.open(new SessionOptions("en", "silence"), silent);
             float[] silence = new float[16000 * 5];
             s1.accept(silence, 0, silence.length);
@@ -146,7 +108,7 @@ class SphinxRecognizerTest {
 
             EvaluationSet.Clip clip = EvaluationSet.locate().clip("librivox_sense_and_sensibility_01_austen_64kb-0880.wav");
             float[] speech = WavFile.read(clip.wav()).monoSamples();
-            Recording next = new Recording();
+            RecordingListener next = new RecordingListener();
             RecognizerSession s2 = fresh.open(new SessionOptions("en", "speech"), next);
             s2.accept(speech, 0, speech.length);
             s2.finish();
@@ -158,7 +120,7 @@ class SphinxRecognizerTest {
     @Test
     void refusesLanguagesItCannotRecognise() {
         RecognizerException e = assertThrows(RecognizerException.class,
-                () -> recognizer.open(new SessionOptions("es", "x"), new Recording()));
+                () -> recognizer.open(new SessionOptions("es", "x"), new RecordingListener()));
         assertEquals("unsupported_language", e.code());
     }
 }

@@ -5,20 +5,17 @@ import io.parley.speech.audio.WavFile;
 import io.parley.speech.eval.EvaluationSet;
 import io.parley.speech.eval.TranscriptNormalizer;
 import io.parley.speech.eval.WordErrorRate;
-import io.parley.speech.recognizer.RecognitionListener;
 import io.parley.speech.recognizer.RecognizedWord;
-import io.parley.speech.recognizer.RecognizerException;
 import io.parley.speech.recognizer.RecognizerSession;
+import io.parley.speech.recognizer.RecordingListener;
 import io.parley.speech.recognizer.SessionOptions;
 import io.parley.speech.recognizer.Utterance;
 import io.parley.speech.whisper.decode.DecodingOptions;
 import io.parley.speech.whisper.decode.DecodingResult;
 import io.parley.speech.whisper.decode.Segment;
-import io.parley.speech.whisper.decode.Task;
 import io.parley.speech.whisper.decode.WindowDecoder;
 import io.parley.speech.whisper.decode.WordTiming;
 import io.parley.speech.whisper.model.WhisperModel;
-import io.parley.speech.whisper.vad.SileroVad;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,8 +24,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -59,43 +54,6 @@ class WhisperStreamingTest {
         acc.close();
     }
 
-    /** What a session told its listener. */
-    static final class Captions implements RecognitionListener {
-        final List<Utterance> partials = new CopyOnWriteArrayList<>();
-        final List<Utterance> finals = new CopyOnWriteArrayList<>();
-        final List<String> order = new CopyOnWriteArrayList<>();
-        final List<RecognizerException> errors = new CopyOnWriteArrayList<>();
-        final CountDownLatch ended = new CountDownLatch(1);
-
-        @Override
-        public void onPartial(Utterance u) {
-            partials.add(u);
-            order.add("P" + u.index());
-        }
-
-        @Override
-        public void onFinal(Utterance u) {
-            finals.add(u);
-            order.add("F" + u.index());
-        }
-
-        @Override
-        public void onError(RecognizerException e) {
-            errors.add(e);
-        }
-
-        @Override
-        public void onEnd() {
-            ended.countDown();
-        }
-
-        String finalText() {
-            StringBuilder sb = new StringBuilder();
-            finals.forEach(f -> sb.append(' ').append(f.text()));
-            return sb.toString().strip();
-        }
-    }
-
     static float[] clip(String name) throws Exception {
         return WavFile.read(EvaluationSet.locate().clip(name).wav()).monoSamples();
     }
@@ -105,8 +63,8 @@ class WhisperStreamingTest {
     }
 
     /** Streams {@code audio} in 100 ms frames at {@code speed} times real time, then ends the stream. */
-    static Captions stream(float[] audio, double speed) throws Exception {
-        Captions captions = new Captions();
+    static RecordingListener stream(float[] audio, double speed) throws Exception {
+        RecordingListener captions = new RecordingListener();
         RecognizerSession session = recognizer.open(new SessionOptions("en", "test"), captions);
         long t0 = System.nanoTime();
         for (int i = 0; i < audio.length; i += RATE / 10) {
@@ -148,11 +106,11 @@ class WhisperStreamingTest {
         String name = "librivox_sense_and_sensibility_01_austen_64kb-0890.wav";
         float[] speech = clip(name);
         // At real-time pace, as a microphone delivers it: partials need the session to catch up.
-        Captions c = stream(concat(new float[RATE / 2], speech, new float[RATE * 3 / 2]), 1.0);
+        RecordingListener c = stream(concat(new float[RATE / 2], speech, new float[RATE * 3 / 2]), 1.0);
 
         assertEquals(1, c.finals.size(), "one utterance, one final: " + c.finals);
         assertFalse(c.partials.isEmpty(), "partials while the speaker talks");
-        assertTrue(c.order.indexOf("P0") < c.order.indexOf("F0"), "partials come before their final: " + c.order);
+        assertTrue(c.events.indexOf("partial:0") < c.events.indexOf("final:0"), "partials come before their final: " + c.events);
         Utterance fin = c.finals.getFirst();
         WordErrorRate wer = WordErrorRate.of(reference(name), fin.text());
         assertTrue(wer.rate() <= 0.1, "final '" + fin.text() + "' against '" + reference(name) + "': " + wer);
@@ -175,7 +133,7 @@ class WhisperStreamingTest {
     @Test
     void silenceAndNoiseShowNothing() throws Exception {
         float[] audio = concat(new float[RATE * 4], noise(4, 0.003, 1), noise(4, 0.05, 2), new float[RATE]);
-        Captions c = stream(audio, 4.0);
+        RecordingListener c = stream(audio, 4.0);
         assertEquals(List.of(), c.partials);
         assertEquals(List.of(), c.finals);
     }
@@ -186,13 +144,13 @@ class WhisperStreamingTest {
         float[] speech = clip(name);
         // 0870 is read without pauses; 3.3 s falls inside "leisure" (the eighth word).
         float[] cut = Arrays.copyOf(speech, (int) (3.3 * RATE));
-        Captions c = stream(cut, 2.0);
+        RecordingListener c = stream(cut, 2.0);
         assertEquals(1, c.finals.size(), "the stream's end closes the utterance: " + c.finals);
-        List<String> said = TranscriptNormalizer.words(c.finalText());
+        List<String> said = TranscriptNormalizer.words(c.text());
         List<String> ref = TranscriptNormalizer.words(reference(name));
         assertTrue(said.size() >= 5 && said.size() <= 9, "what was said before the cut: " + said);
         WordErrorRate wer = WordErrorRate.of(ref.subList(0, said.size()), said);
-        assertTrue(wer.errors() <= 2, "'" + c.finalText() + "' is what the clip says up to the cut: " + wer);
+        assertTrue(wer.errors() <= 2, "'" + c.text() + "' is what the clip says up to the cut: " + wer);
         assertTrue(c.finals.getFirst().end() <= 3.4, "nothing after the cut: " + c.finals.getFirst());
     }
 
