@@ -61,7 +61,7 @@ final class StreamingLoad {
             RecognizerStats before = recognizer.stats();
             long wall0 = System.nanoTime();
             List<Thread> speakers = new ArrayList<>();
-            long[] peakRss = {rssLoaded};
+            long peakRss = rssLoaded;
             for (int s = 0; s < streams; s++) {
                 long start = wall0 + (long) (s * 0.37e9);
                 StringBuilder text = new StringBuilder();
@@ -94,7 +94,7 @@ final class StreamingLoad {
                 speakers.add(t);
             }
             while (ended.getCount() > 0) {
-                peakRss[0] = Math.max(peakRss[0], rssBytes());
+                peakRss = Math.max(peakRss, rssBytes());
                 ended.await(500, TimeUnit.MILLISECONDS);
             }
             for (Thread t : speakers) {
@@ -133,8 +133,8 @@ final class StreamingLoad {
                     .put("meanStepBatch", Percentiles.round(batching[0], 2))
                     .put("meanEncodeBatch", Percentiles.round(batching[1], 2))
                     .put("rssMiB", new JsonObject().put("beforeLoad", mib(rssBefore))
-                            .put("modelLoaded", mib(rssLoaded)).put("peak", mib(peakRss[0]))
-                            .put("perStream", Percentiles.round((peakRss[0] - rssLoaded) / 1048576.0 / streams, 1)));
+                            .put("modelLoaded", mib(rssLoaded)).put("peak", mib(peakRss))
+                            .put("perStream", Percentiles.round((peakRss - rssLoaded) / 1048576.0 / streams, 1)));
         }
     }
 

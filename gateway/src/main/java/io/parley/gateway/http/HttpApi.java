@@ -98,10 +98,7 @@ public final class HttpApi {
             Object task = body == null ? null : body.getValue("task");
             if (task != null) {
                 try {
-                    if (!(task instanceof String name)) {
-                        throw new IllegalArgumentException("\"task\" must be a string: \"transcribe\" or \"translate\"");
-                    }
-                    settings = new RoomSettings(RoomSettings.parseTask(name));
+                    settings = new RoomSettings(RoomSettings.parseTask(task));
                 } catch (IllegalArgumentException e) {
                     fail(ctx, 400, ErrorCodes.INVALID_REQUEST, e.getMessage());
                     return;

@@ -23,8 +23,11 @@ public record RoomSettings(SessionOptions.Task task) {
         Objects.requireNonNull(task, "task");
     }
 
-    /** The task by its wire name. */
-    public static SessionOptions.Task parseTask(String name) {
+    /** The task by its wire value, a JSON string. */
+    public static SessionOptions.Task parseTask(Object value) {
+        if (!(value instanceof String name)) {
+            throw new IllegalArgumentException("\"task\" must be a string: \"transcribe\" or \"translate\"");
+        }
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "transcribe" -> SessionOptions.Task.TRANSCRIBE;
             case "translate" -> SessionOptions.Task.TRANSLATE;
