@@ -67,12 +67,8 @@ public final class WhisperModel implements AutoCloseable {
         this.encoderLayers = new EncoderLayer[dims.encoderLayers()];
         for (int l = 0; l < encoderLayers.length; l++) {
             String p = "encoder/layer_" + l + "/";
-            Tensor qkv = f.get(p + "self_attention/linear_0/weight");
-            Tensor qkvBias = f.get(p + "self_attention/linear_0/bias");
-            encoderLayers[l] = new EncoderLayer(norm(f, p + "self_attention/layer_norm"),
-                    linear(qkv.rows(0, d), qkvBias.rows(0, d)),
-                    linear(qkv.rows(d, d), qkvBias.rows(d, d)),
-                    linear(qkv.rows(2 * d, d), qkvBias.rows(2 * d, d)),
+            Linear[] qkv = split(f, p + "self_attention/linear_0", 3);
+            encoderLayers[l] = new EncoderLayer(norm(f, p + "self_attention/layer_norm"), qkv[0], qkv[1], qkv[2],
                     linear(f, p + "self_attention/linear_1"),
                     norm(f, p + "ffn/layer_norm"), linear(f, p + "ffn/linear_0"), linear(f, p + "ffn/linear_1"));
         }
@@ -85,19 +81,13 @@ public final class WhisperModel implements AutoCloseable {
         this.decoderLayers = new DecoderLayer[dims.decoderLayers()];
         for (int l = 0; l < decoderLayers.length; l++) {
             String p = "decoder/layer_" + l + "/";
-            Tensor qkv = f.get(p + "self_attention/linear_0/weight");
-            Tensor qkvBias = f.get(p + "self_attention/linear_0/bias");
-            Tensor kv = f.get(p + "attention/linear_1/weight");
-            Tensor kvBias = f.get(p + "attention/linear_1/bias");
-            decoderLayers[l] = new DecoderLayer(norm(f, p + "self_attention/layer_norm"),
-                    linear(qkv.rows(0, d), qkvBias.rows(0, d)),
-                    linear(qkv.rows(d, d), qkvBias.rows(d, d)),
-                    linear(qkv.rows(2 * d, d), qkvBias.rows(2 * d, d)),
+            Linear[] qkv = split(f, p + "self_attention/linear_0", 3);
+            Linear[] crossKv = split(f, p + "attention/linear_1", 2);
+            decoderLayers[l] = new DecoderLayer(norm(f, p + "self_attention/layer_norm"), qkv[0], qkv[1], qkv[2],
                     linear(f, p + "self_attention/linear_1"),
                     norm(f, p + "attention/layer_norm"),
                     linear(f, p + "attention/linear_0"),
-                    linear(kv.rows(0, d), kvBias.rows(0, d)),
-                    linear(kv.rows(d, d), kvBias.rows(d, d)),
+                    crossKv[0], crossKv[1],
                     linear(f, p + "attention/linear_2"),
                     norm(f, p + "ffn/layer_norm"), linear(f, p + "ffn/linear_0"), linear(f, p + "ffn/linear_1"));
         }
@@ -137,6 +127,18 @@ public final class WhisperModel implements AutoCloseable {
 
     private Linear linear(CTranslate2ModelFile f, String prefix) {
         return linear(f.get(prefix + "/weight"), f.has(prefix + "/bias") ? f.get(prefix + "/bias") : null);
+    }
+
+    /** A projection stored fused (CTranslate2 keeps Q, K and V as one), as {@code parts} of width rows each. */
+    private Linear[] split(CTranslate2ModelFile f, String prefix, int parts) {
+        Tensor w = f.get(prefix + "/weight");
+        Tensor bias = f.get(prefix + "/bias");
+        int d = dims.width();
+        Linear[] out = new Linear[parts];
+        for (int i = 0; i < parts; i++) {
+            out[i] = linear(w.rows(i * d, d), bias.rows(i * d, d));
+        }
+        return out;
     }
 
     private Linear linear(Tensor w, Tensor bias) {
