@@ -51,7 +51,11 @@ public final class Main {
         String host = config.host().equals("0.0.0.0") ? "localhost" : config.host();
         String url = "http://" + host + ":" + server.port() + "/";
         System.out.printf("%nParley is listening on %s (ready in %.1f s)%n", url, (System.nanoTime() - t0) / 1e9);
-        System.out.println("  demo page:     " + url);
+        System.out.println("  demo page:     " + url + "  (meeting: " + url + "meeting.html, support: " + url
+                + "support.html)");
+        System.out.println("  widget:        <script src=\"" + url + "widget.js\"></script> <parley-captions room=... token=...>");
+        System.out.println("  WebRTC ingest: " + server.webRtcUnavailable().map(why -> "off: " + why)
+                .orElse("WHIP at POST " + url + "v1/rooms/{room}/whip"));
         System.out.println("  accelerator:   " + engines.accelerator().name() + " (" + engines.accelerator().device() + ")");
         var recognizer = engines.recognizer();
         System.out.println("  speech engine: " + recognizer.engine() + ", " + listed(recognizer.languages())

@@ -8,6 +8,8 @@ import io.parley.gateway.journal.TranscriptStore;
 import io.parley.gateway.metrics.GatewayMetrics;
 import io.parley.gateway.room.Room;
 import io.parley.gateway.room.RoomRegistry;
+import io.parley.gateway.whip.WebRtcStack;
+import io.parley.gateway.whip.WhipSessions;
 import io.parley.gateway.ws.Credentials;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -29,16 +31,18 @@ public final class ParleyServer {
     private final RoomRegistry rooms;
     private final GatewayMetrics metrics;
     private final ExecutorService workers;
-    private final long sweeper;
+    private final WhipSessions whip;
+    private final long[] timers;
 
     private ParleyServer(Vertx vertx, HttpServer server, RoomRegistry rooms, GatewayMetrics metrics,
-                         ExecutorService workers, long sweeper) {
+                         ExecutorService workers, WhipSessions whip, long[] timers) {
         this.vertx = vertx;
         this.server = server;
         this.rooms = rooms;
         this.metrics = metrics;
         this.workers = workers;
-        this.sweeper = sweeper;
+        this.whip = whip;
+        this.timers = timers;
     }
 
     public static Future<ParleyServer> start(Vertx vertx, GatewayConfig config, Engines engines) {
@@ -58,10 +62,14 @@ public final class ParleyServer {
         if (config.limits().socketSendBufferBytes() > 0) {
             options.setSendBufferSize(config.limits().socketSendBufferBytes());
         }
+        WhipSessions whip = new WhipSessions(WebRtcStack.start(config.webrtc()), engines, config.limits(), metrics);
+        metrics.gauge("parley_webrtc_sessions", "Speakers streaming over WebRTC (WHIP).", whip::size);
         HttpServer server = vertx.createHttpServer(options)
-                .requestHandler(new HttpApi(vertx, config, engines, rooms, metrics).router());
+                .requestHandler(new HttpApi(vertx, config, engines, rooms, metrics, whip).router());
         long sweeper = vertx.setPeriodic(60_000, id -> rooms.closeIdle(config.limits().roomIdleTimeout()));
-        return server.listen().map(s -> new ParleyServer(vertx, s, rooms, metrics, workers, sweeper));
+        long whipSweeper = vertx.setPeriodic(1_000, id -> whip.endAbandoned());
+        return server.listen().map(s -> new ParleyServer(vertx, s, rooms, metrics, workers, whip,
+                new long[] {sweeper, whipSweeper}));
     }
 
     private static void registerGauges(GatewayMetrics metrics, RoomRegistry rooms, Engines engines) {
@@ -87,12 +95,22 @@ public final class ParleyServer {
         return server.actualPort();
     }
 
+    /** Why WebRTC ingest is refused, if it is (turned off, or libwebrtc could not load here). */
+    public java.util.Optional<String> webRtcUnavailable() {
+        return whip.unavailableReason();
+    }
+
     public GatewayMetrics metrics() {
         return metrics;
     }
 
     public Future<Void> close() {
-        vertx.cancelTimer(sweeper);
-        return server.close().andThen(ar -> workers.shutdown());
+        for (long timer : timers) {
+            vertx.cancelTimer(timer);
+        }
+        return server.close().andThen(ar -> {
+            whip.close();
+            workers.shutdown();
+        });
     }
 }

@@ -25,6 +25,8 @@ public final class CommandLine {
               --asr-beam N         beam size of Whisper's final passes (default 1: greedy)
               --max-streams N      concurrent speaker streams (default: Whisper 8, Sphinx 4)
               --end-silence-ms N   silence that ends an utterance (default 500)
+              --webrtc on|off      WebRTC ingest at POST /v1/rooms/{room}/whip (default on)
+              --webrtc-ports A-B   UDP/TCP ports for WebRTC media (default: any free port)
               --api-key KEY        require this key to create rooms (also PARLEY_API_KEY)
               --accelerator NAME   where model kernels run: jvm (default), opencl, tornado
               --device NAME        OpenCL device, by part of its name (default: first GPU, else any)
@@ -53,6 +55,7 @@ public final class CommandLine {
         String backend = base.accelerator().backend();
         String device = base.accelerator().device();
         int threads = base.accelerator().threads();
+        WebRtcConfig webrtc = base.webrtc();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -73,6 +76,12 @@ public final class CommandLine {
                     sphinx = sphinx.withEndSilenceMs(ms);
                     whisper = whisper.withVad(whisper.vad().withMinSilenceMs(ms));
                 }
+                case "--webrtc" -> webrtc = webrtc.withEnabled(switch (value(args, ++i, a)) {
+                    case "on" -> true;
+                    case "off" -> false;
+                    default -> throw new IllegalArgumentException("--webrtc takes on or off, not '" + args[i] + "'");
+                });
+                case "--webrtc-ports" -> webrtc = webrtc.withPorts(value(args, ++i, a));
                 case "--api-key" -> apiKey = Optional.of(value(args, ++i, a));
                 case "--accelerator" -> backend = value(args, ++i, a);
                 case "--device" -> device = value(args, ++i, a);
@@ -81,7 +90,7 @@ public final class CommandLine {
             }
         }
         return new GatewayConfig(host, port, asr, whisper, sphinx, base.apertium(), base.limits(), apiKey,
-                new AcceleratorConfig(backend, threads, device));
+                new AcceleratorConfig(backend, threads, device), webrtc);
     }
 
     private static String value(String[] args, int i, String option) {

@@ -20,10 +20,11 @@ import java.util.Optional;
  * @param limits      per-client limits
  * @param apiKey      if set, creating a room needs {@code Authorization: Bearer <apiKey>}
  * @param accelerator where the models' kernels run
+ * @param webrtc      WebRTC ingest (WHIP)
  */
 public record GatewayConfig(String host, int port, String asrEngine, StreamingConfig whisper, SphinxConfig sphinx,
                             ApertiumConfig apertium, Limits limits, Optional<String> apiKey,
-                            AcceleratorConfig accelerator) {
+                            AcceleratorConfig accelerator, WebRtcConfig webrtc) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -40,8 +41,9 @@ public record GatewayConfig(String host, int port, String asrEngine, StreamingCo
             throw new IllegalArgumentException("unknown speech engine '" + asrEngine + "'; available: "
                     + String.join(", ", ASR_ENGINES));
         }
-        if (whisper == null || sphinx == null || apertium == null || limits == null || apiKey == null || accelerator == null) {
-            throw new IllegalArgumentException("sphinx, apertium, limits, apiKey and accelerator must be given");
+        if (whisper == null || sphinx == null || apertium == null || limits == null || apiKey == null || accelerator == null
+                || webrtc == null) {
+            throw new IllegalArgumentException("sphinx, apertium, limits, apiKey, accelerator and webrtc must be given");
         }
         if (apiKey.isPresent() && apiKey.get().length() < 16) {
             throw new IllegalArgumentException("an API key must be at least 16 characters long");
@@ -50,30 +52,35 @@ public record GatewayConfig(String host, int port, String asrEngine, StreamingCo
 
     public static GatewayConfig defaults() {
         return new GatewayConfig(DEFAULT_HOST, DEFAULT_PORT, "auto", StreamingConfig.defaults(), SphinxConfig.defaults(),
-                ApertiumConfig.defaults(), Limits.defaults(), Optional.empty(), AcceleratorConfig.defaults());
+                ApertiumConfig.defaults(), Limits.defaults(), Optional.empty(), AcceleratorConfig.defaults(),
+                WebRtcConfig.defaults());
     }
 
     public GatewayConfig withPort(int newPort) {
-        return new GatewayConfig(host, newPort, asrEngine, whisper, sphinx, apertium, limits, apiKey, accelerator);
+        return new GatewayConfig(host, newPort, asrEngine, whisper, sphinx, apertium, limits, apiKey, accelerator, webrtc);
     }
 
     public GatewayConfig withLimits(Limits newLimits) {
-        return new GatewayConfig(host, port, asrEngine, whisper, sphinx, apertium, newLimits, apiKey, accelerator);
+        return new GatewayConfig(host, port, asrEngine, whisper, sphinx, apertium, newLimits, apiKey, accelerator, webrtc);
     }
 
     public GatewayConfig withSphinx(SphinxConfig newSphinx) {
-        return new GatewayConfig(host, port, asrEngine, whisper, newSphinx, apertium, limits, apiKey, accelerator);
+        return new GatewayConfig(host, port, asrEngine, whisper, newSphinx, apertium, limits, apiKey, accelerator, webrtc);
     }
 
     public GatewayConfig withAsr(String engine) {
-        return new GatewayConfig(host, port, engine, whisper, sphinx, apertium, limits, apiKey, accelerator);
+        return new GatewayConfig(host, port, engine, whisper, sphinx, apertium, limits, apiKey, accelerator, webrtc);
     }
 
     public GatewayConfig withWhisper(StreamingConfig newWhisper) {
-        return new GatewayConfig(host, port, asrEngine, newWhisper, sphinx, apertium, limits, apiKey, accelerator);
+        return new GatewayConfig(host, port, asrEngine, newWhisper, sphinx, apertium, limits, apiKey, accelerator, webrtc);
+    }
+
+    public GatewayConfig withWebRtc(WebRtcConfig newWebRtc) {
+        return new GatewayConfig(host, port, asrEngine, whisper, sphinx, apertium, limits, apiKey, accelerator, newWebRtc);
     }
 
     public GatewayConfig withApiKey(String key) {
-        return new GatewayConfig(host, port, asrEngine, whisper, sphinx, apertium, limits, Optional.ofNullable(key), accelerator);
+        return new GatewayConfig(host, port, asrEngine, whisper, sphinx, apertium, limits, Optional.ofNullable(key), accelerator, webrtc);
     }
 }

@@ -11,6 +11,7 @@ import io.parley.gateway.room.RoomRegistry;
 import io.parley.gateway.room.RoomSettings;
 import io.parley.gateway.room.RoomTokens;
 import io.parley.gateway.room.SpeakerStream;
+import io.parley.gateway.whip.WhipSessions;
 import io.parley.gateway.ws.CloseCodes;
 import io.parley.gateway.ws.Credentials;
 import io.parley.gateway.ws.SpeakerSocket;
@@ -19,6 +20,7 @@ import io.parley.speech.recognizer.SessionOptions;
 import io.parley.translate.api.LanguageCodes;
 import io.parley.translate.routing.Route;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
@@ -26,6 +28,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 
 import java.nio.charset.StandardCharsets;
@@ -46,24 +49,36 @@ public final class HttpApi {
     private final RoomRegistry rooms;
     private final GatewayMetrics metrics;
     private final AtomicLong connections = new AtomicLong();
+    private final ApiSupport api;
+    private final WhipApi whip;
 
-    public HttpApi(Vertx vertx, GatewayConfig config, Engines engines, RoomRegistry rooms, GatewayMetrics metrics) {
+    public HttpApi(Vertx vertx, GatewayConfig config, Engines engines, RoomRegistry rooms, GatewayMetrics metrics,
+                   WhipSessions whipSessions) {
         this.vertx = vertx;
         this.config = config;
         this.engines = engines;
         this.rooms = rooms;
         this.metrics = metrics;
+        this.api = new ApiSupport(rooms, metrics);
+        this.whip = new WhipApi(vertx, whipSessions, api);
     }
 
     public Router router() {
         Router router = Router.router(vertx);
-        router.post("/v1/*").handler(BodyHandler.create(false).setBodyLimit(64 * 1024));
+        // Host pages on other origins call the API (the widget, WHIP); tokens are Bearer headers, not cookies.
+        router.route("/v1/*").handler(CorsHandler.create()
+                .allowedMethods(java.util.Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE,
+                        HttpMethod.PATCH, HttpMethod.OPTIONS))
+                .allowedHeaders(java.util.Set.of("Authorization", "Content-Type", "If-Match"))
+                .exposedHeaders(java.util.Set.of("Location", "ETag", "Link", "Accept-Patch")));
+        router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(64 * 1024));
         router.post("/v1/rooms").handler(this::createRoom);
         router.get("/v1/rooms/:room/speak").handler(this::speak);
         router.get("/v1/rooms/:room/captions").handler(this::captions);
         router.get("/v1/rooms/:room/transcript").handler(this::transcript);
         router.get("/v1/rooms/:room").handler(this::roomInfo);
         router.get("/v1/languages").handler(this::languages);
+        whip.mount(router);
         router.get("/healthz").handler(this::health);
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
@@ -123,24 +138,8 @@ public final class HttpApi {
                         .put("viewerToken", r.tokens().viewerToken()).encode());
     }
 
-    /** The room of the path, if the request's token opens it; otherwise answers with the error. */
     private Optional<Room> authorize(RoutingContext ctx, RoomTokens.Access needed) {
-        Optional<Room> room = rooms.get(ctx.pathParam("room"));
-        if (room.isEmpty()) {
-            fail(ctx, 404, ErrorCodes.ROOM_NOT_FOUND, "no room '" + ctx.pathParam("room") + "'");
-            return Optional.empty();
-        }
-        String token = Credentials.token(ctx.request());
-        RoomTokens.Access access = room.get().tokens().check(token);
-        if (token == null) {
-            fail(ctx, 401, ErrorCodes.UNAUTHORIZED, "a room token is required (Authorization: Bearer ...)");
-            return Optional.empty();
-        }
-        if (access.ordinal() < needed.ordinal()) {
-            fail(ctx, 403, ErrorCodes.FORBIDDEN, "this token does not allow that in room '" + room.get().id() + "'");
-            return Optional.empty();
-        }
-        return room;
+        return api.authorize(ctx, needed);
     }
 
     private void roomInfo(RoutingContext ctx) {
@@ -291,12 +290,11 @@ public final class HttpApi {
     // ---- helpers ----
 
     private static void json(RoutingContext ctx, int status, JsonObject body) {
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+        ApiSupport.json(ctx, status, body);
     }
 
     private void fail(RoutingContext ctx, int status, String code, String message) {
-        metrics.error(code);
-        json(ctx, status, ErrorMessage.of(code, message));
+        api.fail(ctx, status, code, message);
     }
 
     private void onFailure(RoutingContext ctx) {

@@ -44,6 +44,12 @@ public final class ErrorCodes {
     public static final String UNKNOWN_EXPORT_FORMAT = "unknown_export_format";
     /** Anything unexpected on the server's side. */
     public static final String INTERNAL = "internal_error";
+    // WebRTC ingest (WHIP)
+    public static final String BAD_SDP = "bad_sdp";
+    public static final String UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type";
+    public static final String WEBRTC_UNAVAILABLE = "webrtc_unavailable";
+    public static final String SESSION_NOT_FOUND = "session_not_found";
+    public static final String METHOD_NOT_ALLOWED = "method_not_allowed";
 
     private ErrorCodes() {
     }

@@ -9,21 +9,19 @@ import io.parley.gateway.protocol.ErrorMessage;
 import io.parley.gateway.room.Caption;
 import io.parley.gateway.room.CaptionSink;
 import io.parley.gateway.room.Room;
-import io.parley.gateway.room.SpeakerStream;
+import io.parley.gateway.ingest.IngestRefused;
+import io.parley.gateway.ingest.SpeakerIngest;
 import io.parley.speech.audio.AudioDecoder;
 import io.parley.speech.audio.AudioFormatException;
 import io.parley.speech.audio.AudioStreamFormat;
 import io.parley.speech.recognizer.RecognizerException;
 import io.parley.speech.recognizer.RecognizerSession;
-import io.parley.speech.recognizer.SessionOptions;
 import io.parley.speech.recognizer.SpeechRecognizer;
-import io.parley.translate.api.LanguageCodes;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 
-import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -114,51 +112,29 @@ public final class SpeakerSocket implements CaptionSink {
             error(e.code(), e.getMessage());
             return;
         }
-        SpeechRecognizer recognizer = engines.recognizer();
-        Optional<String> language = resolveLanguage(start.language(), recognizer);
-        if (language.isEmpty()) {
-            error(ErrorCodes.UNSUPPORTED_LANGUAGE, "the " + recognizer.engine() + " engine does not recognise '"
-                    + start.language() + "'; it knows " + recognizer.languages()
-                    + (recognizer.identifiesLanguage() ? " and auto" : ""));
-            return;
-        }
-        SpeakerStream stream = room.addSpeaker(start.speaker(), language.get(), this, limits.maxSpeakersPerRoom());
-        if (stream == null) {
-            error(ErrorCodes.CAPACITY, "this room has as many speakers as it allows (" + limits.maxSpeakersPerRoom() + ")");
-            return;
-        }
         try {
             decoder = AudioDecoder.create(start.format());
-            stream.onLifecycle(this::onRecognizerError, this::onStreamEnded);
-            session = recognizer.open(new SessionOptions(language.get(), room.id() + "-" + connectionId,
-                    room.settings().task()), stream);
-        } catch (RecognizerException e) {
-            stream.abandon();
-            error(e.code(), e.getMessage());
-            return;
         } catch (AudioFormatException e) {
-            stream.abandon();
             error(e.code(), e.getMessage());
             return;
         }
+        SpeakerIngest ingest;
+        try {
+            ingest = SpeakerIngest.open(room, engines, limits.maxSpeakersPerRoom(), start.language(), start.speaker(),
+                    this, connectionId, this::onRecognizerError, this::onStreamEnded);
+        } catch (IngestRefused e) {
+            error(e.code(), e.getMessage());
+            return;
+        }
+        session = ingest.session();
+        SpeechRecognizer recognizer = engines.recognizer();
         state = State.STREAMING;
         streamStartNanos = System.nanoTime();
         ws.writeTextMessage(new JsonObject().put("type", "ready").put("room", room.id())
-                .put("language", language.get()).put("engine", recognizer.engine())
+                .put("language", ingest.language()).put("engine", recognizer.engine())
                 .put("task", room.settings().taskName())
                 .put("format", start.format().encoding().wireName()).put("sampleRate", start.format().sampleRate())
                 .encode());
-    }
-
-    private static Optional<String> resolveLanguage(String requested, SpeechRecognizer recognizer) {
-        if (SessionOptions.AUTO.equals(requested)) {
-            if (recognizer.identifiesLanguage()) {
-                return Optional.of(SessionOptions.AUTO);
-            }
-            // An engine that cannot identify languages serves auto with the one it knows.
-            return recognizer.languages().size() == 1 ? recognizer.languages().stream().findFirst() : Optional.empty();
-        }
-        return LanguageCodes.canonical(requested).filter(recognizer.languages()::contains);
     }
 
     private void onStop() {

@@ -1,5 +1,6 @@
 package io.parley.gateway.ws;
 
+import io.parley.gateway.ingest.SpeakerName;
 import io.parley.gateway.protocol.ErrorCodes;
 import io.parley.speech.audio.AudioEncoding;
 import io.parley.speech.audio.AudioFormatException;
@@ -15,8 +16,6 @@ import io.vertx.core.json.JsonObject;
  * @param speaker  display name
  */
 record StartMessage(AudioStreamFormat format, String language, String speaker) {
-
-    static final int MAX_SPEAKER_NAME = 64;
 
     /** A start message that cannot be used; {@link #code()} is the error code to send. */
     static final class Invalid extends RuntimeException {
@@ -43,11 +42,10 @@ record StartMessage(AudioStreamFormat format, String language, String speaker) {
         int sampleRate = integer(msg, "sampleRate", defaultRate);
         int channels = integer(msg, "channels", 1);
         String language = string(msg, "language", "auto");
-        String speaker = string(msg, "speaker", "Speaker").strip();
-        if (speaker.isEmpty() || speaker.length() > MAX_SPEAKER_NAME || speaker.chars().anyMatch(Character::isISOControl)) {
-            throw new Invalid(ErrorCodes.INVALID_REQUEST,
-                    "\"speaker\" must be 1 to " + MAX_SPEAKER_NAME + " printable characters");
-        }
+        String speaker = string(msg, "speaker", SpeakerName.DEFAULT).strip();
+        SpeakerName.problem(speaker).ifPresent(problem -> {
+            throw new Invalid(ErrorCodes.INVALID_REQUEST, problem);
+        });
         try {
             return new StartMessage(new AudioStreamFormat(encoding, sampleRate, channels), language, speaker);
         } catch (AudioFormatException e) {

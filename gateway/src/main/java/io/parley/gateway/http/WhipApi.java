@@ -1,0 +1,109 @@
+package io.parley.gateway.http;
+
+import io.parley.gateway.ingest.IngestRefused;
+import io.parley.gateway.ingest.SpeakerName;
+import io.parley.gateway.protocol.ErrorCodes;
+import io.parley.gateway.room.RoomTokens;
+import io.parley.gateway.whip.WhipSession;
+import io.parley.gateway.whip.WhipSessions;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+
+/**
+ * WebRTC ingest by WHIP (RFC 9725):
+ * <ul>
+ *   <li>{@code POST /v1/rooms/{room}/whip?language=en&speaker=Ana} with the speaker token and an
+ *       {@code application/sdp} offer → {@code 201} with the answer and {@code Location:
+ *       /v1/whip/{session}};</li>
+ *   <li>{@code DELETE /v1/whip/{session}} with the same token ends the stream (its audio is still
+ *       recognised to the last final);</li>
+ *   <li>{@code PATCH} (trickle ICE, ICE restart) is answered {@code 405}: the answer already holds
+ *       every candidate.</li>
+ * </ul>
+ */
+final class WhipApi {
+
+    static final String SDP = "application/sdp";
+
+    private final Vertx vertx;
+    private final WhipSessions sessions;
+    private final ApiSupport api;
+
+    WhipApi(Vertx vertx, WhipSessions sessions, ApiSupport api) {
+        this.vertx = vertx;
+        this.sessions = sessions;
+        this.api = api;
+    }
+
+    void mount(Router router) {
+        router.post("/v1/rooms/:room/whip").handler(this::offer);
+        router.delete("/v1/whip/:session").handler(this::end);
+        router.patch("/v1/whip/:session").handler(ctx -> {
+            ctx.response().putHeader("Allow", "DELETE");
+            api.fail(ctx, 405, ErrorCodes.METHOD_NOT_ALLOWED, "this server does not take trickled ICE candidates or"
+                    + " ICE restarts: its answer carries all its candidates; start a new session instead");
+        });
+    }
+
+    private void offer(RoutingContext ctx) {
+        api.authorize(ctx, RoomTokens.Access.SPEAKER).ifPresent(room -> {
+            String type = Optional.ofNullable(ctx.request().getHeader("Content-Type")).orElse("");
+            if (!type.toLowerCase(java.util.Locale.ROOT).startsWith(SDP)) {
+                api.fail(ctx, 415, ErrorCodes.UNSUPPORTED_MEDIA_TYPE, "a WHIP offer is sent as Content-Type: "
+                        + SDP + (type.isEmpty() ? "" : ", not " + type));
+                return;
+            }
+            String language = Optional.ofNullable(ctx.request().getParam("language")).orElse("auto").strip();
+            String speaker = Optional.ofNullable(ctx.request().getParam("speaker")).orElse(SpeakerName.DEFAULT).strip();
+            Optional<String> badName = SpeakerName.problem(speaker);
+            if (badName.isPresent()) {
+                api.fail(ctx, 400, ErrorCodes.INVALID_REQUEST, badName.get());
+                return;
+            }
+            sessions.open(room, ctx.body().asString(), language, speaker).whenComplete((opened, error) ->
+                    vertx.runOnContext(v -> {
+                        if (error != null) {
+                            refuse(ctx, error);
+                            return;
+                        }
+                        String location = "/v1/whip/" + opened.session().id();
+                        ctx.response().setStatusCode(201)
+                                .putHeader("Content-Type", SDP)
+                                .putHeader("Location", location)
+                                .putHeader("X-Parley-Language", opened.language())
+                                .end(opened.answerSdp());
+                    }));
+        });
+    }
+
+    private void end(RoutingContext ctx) {
+        Optional<WhipSession> session = sessions.get(ctx.pathParam("session"));
+        if (session.isEmpty()) {
+            api.fail(ctx, 404, ErrorCodes.SESSION_NOT_FOUND, "no WHIP session '" + ctx.pathParam("session")
+                    + "' (it may have ended already)");
+            return;
+        }
+        // The session belongs to a room: only that room's speaker token may end it.
+        api.authorize(ctx, session.get().room().id(), RoomTokens.Access.SPEAKER).ifPresent(room -> {
+            session.get().end("the client sent DELETE");
+            ctx.response().setStatusCode(200).end();
+        });
+    }
+
+    private void refuse(RoutingContext ctx, Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof IngestRefused refused) {
+            int status = switch (refused.code()) {
+                case ErrorCodes.BAD_SDP, ErrorCodes.UNSUPPORTED_LANGUAGE, ErrorCodes.INVALID_REQUEST -> 400;
+                default -> 503; // capacity, recognizer busy, WebRTC unavailable: try later or elsewhere
+            };
+            api.fail(ctx, status, refused.code(), refused.getMessage());
+        } else {
+            ctx.fail(cause);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.parley.gateway.ingest;
+
+import io.parley.gateway.engines.Engines;
+import io.parley.gateway.protocol.ErrorCodes;
+import io.parley.gateway.room.CaptionSink;
+import io.parley.gateway.room.Room;
+import io.parley.gateway.room.SpeakerStream;
+import io.parley.speech.recognizer.RecognizerException;
+import io.parley.speech.recognizer.RecognizerSession;
+import io.parley.speech.recognizer.SessionOptions;
+import io.parley.speech.recognizer.SpeechRecognizer;
+import io.parley.translate.api.LanguageCodes;
+
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * A speaker's audio joined to a room: its {@link SpeakerStream} (which publishes the captions)
+ * and the recognizer session that listens to it. Every way audio arrives — the speaker
+ * WebSocket, WebRTC through WHIP — opens its stream here, so that a speaker is checked and
+ * counted the same way whatever its transport.
+ *
+ * @param stream   the room's side: captions, segments, lifecycle
+ * @param session  the recognizer's side: 16 kHz samples in
+ * @param language the language the session recognises (an ISO code, or {@code auto})
+ */
+public record SpeakerIngest(SpeakerStream stream, RecognizerSession session, String language) {
+
+    /**
+     * Opens a stream for a speaker in a room.
+     *
+     * @param requestedLanguage what the client asked for: an ISO 639 code or {@code auto}
+     * @param echo              where the speaker's own captions go (may ignore them)
+     * @param streamId          a name for logs, unique in the server
+     * @param onError           called when the recognizer fails mid-stream
+     * @param onEnded           called on the recognizer's thread once the last final is out
+     * @throws IngestRefused    with {@code unsupported_language}, {@code capacity_reached}, or
+     *                          the recognizer's own code when it cannot take another stream
+     */
+    public static SpeakerIngest open(Room room, Engines engines, int maxSpeakersPerRoom, String requestedLanguage,
+                                     String speaker, CaptionSink echo, String streamId,
+                                     Consumer<RecognizerException> onError, Runnable onEnded) throws IngestRefused {
+        SpeechRecognizer recognizer = engines.recognizer();
+        Optional<String> language = resolveLanguage(requestedLanguage, recognizer);
+        if (language.isEmpty()) {
+            throw new IngestRefused(ErrorCodes.UNSUPPORTED_LANGUAGE, "the " + recognizer.engine()
+                    + " engine does not recognise '" + requestedLanguage + "'; it knows " + recognizer.languages()
+                    + (recognizer.identifiesLanguage() ? " and auto" : ""));
+        }
+        SpeakerStream stream = room.addSpeaker(speaker, language.get(), echo, maxSpeakersPerRoom);
+        if (stream == null) {
+            throw new IngestRefused(ErrorCodes.CAPACITY, "this room has as many speakers as it allows ("
+                    + maxSpeakersPerRoom + ")");
+        }
+        try {
+            stream.onLifecycle(onError, onEnded);
+            RecognizerSession session = recognizer.open(new SessionOptions(language.get(), room.id() + "-" + streamId,
+                    room.settings().task()), stream);
+            return new SpeakerIngest(stream, session, language.get());
+        } catch (RecognizerException e) {
+            stream.abandon();
+            throw new IngestRefused(e.code(), e.getMessage());
+        }
+    }
+
+    /** The language a session will use for what a client asked, if the engine can serve it. */
+    static Optional<String> resolveLanguage(String requested, SpeechRecognizer recognizer) {
+        if (SessionOptions.AUTO.equals(requested)) {
+            if (recognizer.identifiesLanguage()) {
+                return Optional.of(SessionOptions.AUTO);
+            }
+            // An engine that cannot identify languages serves auto with the one it knows.
+            return recognizer.languages().size() == 1 ? recognizer.languages().stream().findFirst() : Optional.empty();
+        }
+        return LanguageCodes.canonical(requested).filter(recognizer.languages()::contains);
+    }
+}

@@ -1,0 +1,163 @@
+package io.parley.gateway.whip;
+
+import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
+import dev.onvoid.webrtc.PeerConnectionObserver;
+import dev.onvoid.webrtc.RTCAnswerOptions;
+import dev.onvoid.webrtc.RTCIceCandidate;
+import dev.onvoid.webrtc.RTCIceGatheringState;
+import dev.onvoid.webrtc.RTCPeerConnection;
+import dev.onvoid.webrtc.RTCPeerConnectionState;
+import dev.onvoid.webrtc.RTCRtpTransceiver;
+import dev.onvoid.webrtc.RTCSdpType;
+import dev.onvoid.webrtc.RTCSessionDescription;
+import dev.onvoid.webrtc.SetSessionDescriptionObserver;
+import dev.onvoid.webrtc.media.MediaStreamTrack;
+import dev.onvoid.webrtc.media.audio.AudioTrack;
+import dev.onvoid.webrtc.media.audio.AudioTrackSink;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * One WebRTC peer connection answering a WHIP offer: it receives the client's audio track and
+ * hands its decoded PCM to a sink. Negotiation is not trickled: the answer is sent once ICE
+ * gathering has finished (or its timeout passed), carrying every local candidate, as RFC 9725
+ * allows a server that does not support PATCH.
+ */
+final class WhipPeer {
+
+    private final WebRtcStack stack;
+    private final AudioTrackSink sink;
+    private final Consumer<RTCPeerConnectionState> onState;
+    private final CompletableFuture<Void> gathered = new CompletableFuture<>();
+    private RTCPeerConnection pc;
+    private volatile AudioTrack track;
+    private volatile boolean closed;
+
+    private WhipPeer(WebRtcStack stack, AudioTrackSink sink, Consumer<RTCPeerConnectionState> onState) {
+        this.stack = stack;
+        this.sink = sink;
+        this.onState = onState;
+    }
+
+    /**
+     * Takes an offer and produces the answer.
+     *
+     * @param sink    receives the remote audio: 16-bit PCM, 10 ms per call, on libwebrtc's audio thread
+     * @param onState connection state changes, on libwebrtc's signaling thread
+     * @return the peer with its answer; fails with {@link IllegalArgumentException} when
+     * libwebrtc refuses the offer
+     */
+    static CompletableFuture<WhipPeer> answer(WebRtcStack stack, String offerSdp, AudioTrackSink sink,
+                                              Consumer<RTCPeerConnectionState> onState) {
+        WhipPeer peer = new WhipPeer(stack, sink, onState);
+        peer.pc = stack.factory().createPeerConnection(stack.peerConfiguration(), peer.observer());
+        CompletableFuture<Void> remote = new CompletableFuture<>();
+        peer.pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.OFFER, offerSdp), observe(remote));
+        return remote
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(
+                        new IllegalArgumentException("the offer was refused: " + e.getMessage())))
+                .thenCompose(v -> {
+                    CompletableFuture<RTCSessionDescription> answer = new CompletableFuture<>();
+                    peer.pc.createAnswer(new RTCAnswerOptions(), new CreateSessionDescriptionObserver() {
+                        @Override
+                        public void onSuccess(RTCSessionDescription description) {
+                            answer.complete(description);
+                        }
+
+                        @Override
+                        public void onFailure(String error) {
+                            answer.completeExceptionally(new IllegalArgumentException("no answer to this offer: " + error));
+                        }
+                    });
+                    return answer;
+                })
+                .thenCompose(answer -> {
+                    CompletableFuture<Void> local = new CompletableFuture<>();
+                    peer.pc.setLocalDescription(answer, observe(local));
+                    return local;
+                })
+                .thenCompose(v -> peer.gathered
+                        .orTimeout(stack.config().gatherTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                        // Candidates found so far are in the local description: answer with those.
+                        .exceptionally(e -> {
+                            if (e instanceof TimeoutException) {
+                                return null;
+                            }
+                            throw new IllegalStateException(e);
+                        }))
+                .thenApply(v -> peer)
+                .whenComplete((p, e) -> {
+                    if (e != null) {
+                        peer.close();
+                    }
+                });
+    }
+
+    /** The SDP answer, with this side's ICE candidates. */
+    String answerSdp() {
+        return pc.getLocalDescription().sdp;
+    }
+
+    /** Stops receiving; idempotent, and safe to call from any thread. */
+    void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        stack.control(() -> {
+            AudioTrack t = track;
+            if (t != null) {
+                t.removeSink(sink);
+            }
+            pc.close();
+        });
+    }
+
+    private PeerConnectionObserver observer() {
+        return new PeerConnectionObserver() {
+            @Override
+            public void onIceCandidate(RTCIceCandidate candidate) {
+                // Not trickled: candidates reach the client inside the answer.
+            }
+
+            @Override
+            public void onIceGatheringChange(RTCIceGatheringState state) {
+                if (state == RTCIceGatheringState.COMPLETE) {
+                    gathered.complete(null);
+                }
+            }
+
+            @Override
+            public void onConnectionChange(RTCPeerConnectionState state) {
+                onState.accept(state);
+            }
+
+            @Override
+            public void onTrack(RTCRtpTransceiver transceiver) {
+                MediaStreamTrack t = transceiver.getReceiver().getTrack();
+                // One microphone per session: the first audio track is the speaker; others are ignored.
+                if (t instanceof AudioTrack audio && track == null && !closed) {
+                    track = audio;
+                    audio.addSink(sink);
+                }
+            }
+        };
+    }
+
+    private static SetSessionDescriptionObserver observe(CompletableFuture<Void> done) {
+        return new SetSessionDescriptionObserver() {
+            @Override
+            public void onSuccess() {
+                done.complete(null);
+            }
+
+            @Override
+            public void onFailure(String error) {
+                done.completeExceptionally(new IllegalArgumentException(error));
+            }
+        };
+    }
+}

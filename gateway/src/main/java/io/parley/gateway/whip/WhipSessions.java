@@ -1,0 +1,129 @@
+package io.parley.gateway.whip;
+
+import io.parley.gateway.config.Limits;
+import io.parley.gateway.engines.Engines;
+import io.parley.gateway.ingest.IngestRefused;
+import io.parley.gateway.ingest.SpeakerIngest;
+import io.parley.gateway.metrics.GatewayMetrics;
+import io.parley.gateway.protocol.ErrorCodes;
+import io.parley.gateway.room.Room;
+
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The WHIP sessions of the server: opening one (offer → recognizer stream → answer), finding it
+ * again for DELETE, and ending those whose client vanished without one.
+ */
+public final class WhipSessions implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(WhipSessions.class.getName());
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** A session that was opened, with the SDP answer for its client. */
+    public record Opened(WhipSession session, String answerSdp, String language) {
+    }
+
+    private final WebRtcStack stack;
+    private final Engines engines;
+    private final Limits limits;
+    private final GatewayMetrics metrics;
+    private final Map<String, WhipSession> sessions = new ConcurrentHashMap<>();
+
+    public WhipSessions(WebRtcStack stack, Engines engines, Limits limits, GatewayMetrics metrics) {
+        this.stack = stack;
+        this.engines = engines;
+        this.limits = limits;
+        this.metrics = metrics;
+    }
+
+    public Optional<String> unavailableReason() {
+        return stack.unavailableReason();
+    }
+
+    public int size() {
+        return sessions.size();
+    }
+
+    public Optional<WhipSession> get(String id) {
+        return Optional.ofNullable(sessions.get(id));
+    }
+
+    /**
+     * Opens a speaker stream in a room from a WHIP offer. Fails with {@link IngestRefused}
+     * carrying the error code: {@code bad_sdp}, {@code unsupported_language},
+     * {@code capacity_reached}, {@code webrtc_unavailable} or the recognizer's own.
+     */
+    public CompletableFuture<Opened> open(Room room, String offerSdp, String language, String speaker) {
+        try {
+            if (stack.unavailableReason().isPresent()) {
+                throw new IngestRefused(ErrorCodes.WEBRTC_UNAVAILABLE, stack.unavailableReason().get()
+                        + "; stream over the speaker WebSocket instead");
+            }
+            if (sessions.size() >= stack.config().maxSessions()) {
+                throw new IngestRefused(ErrorCodes.CAPACITY, "the server has as many WebRTC sessions as it allows ("
+                        + stack.config().maxSessions() + ")");
+            }
+            try {
+                SdpOffer.check(offerSdp);
+            } catch (SdpOffer.Invalid e) {
+                throw new IngestRefused(ErrorCodes.BAD_SDP, e.getMessage());
+            }
+            String id = newId();
+            WhipSession session = new WhipSession(id, room, metrics, () -> sessions.remove(id));
+            SpeakerIngest ingest = SpeakerIngest.open(room, engines, limits.maxSpeakersPerRoom(), language, speaker,
+                    session, "whip-" + id,
+                    e -> LOG.log(Level.WARNING, "recognizer failed in WHIP session " + id + ": " + e.getMessage()),
+                    () -> { });
+            sessions.put(id, session);
+            return WhipPeer.answer(stack, offerSdp, session, session::onConnectionState)
+                    .handle((peer, error) -> {
+                        if (error != null) {
+                            sessions.remove(id);
+                            ingest.session().abort();
+                            Throwable cause = error instanceof CompletionException && error.getCause() != null
+                                    ? error.getCause() : error;
+                            throw new CompletionException(new IngestRefused(ErrorCodes.BAD_SDP,
+                                    "WebRTC could not answer this offer: " + cause.getMessage()));
+                        }
+                        session.attach(ingest, peer);
+                        return new Opened(session, peer.answerSdp(), ingest.language());
+                    });
+        } catch (IngestRefused e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Ends sessions whose peer has stayed disconnected longer than the grace period. */
+    public void endAbandoned() {
+        long now = System.nanoTime();
+        long grace = stack.config().disconnectGrace().toNanos();
+        for (WhipSession s : sessions.values()) {
+            if (s.disconnectedFor(now) > grace) {
+                s.end("the client stayed disconnected for " + stack.config().disconnectGrace().toSeconds() + " s");
+            }
+        }
+    }
+
+    /** Ends every session (their audio is still recognised) and releases libwebrtc. */
+    @Override
+    public void close() {
+        for (WhipSession s : sessions.values()) {
+            s.end("the server is shutting down");
+        }
+        stack.close();
+    }
+
+    private static String newId() {
+        byte[] b = new byte[12];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+}
