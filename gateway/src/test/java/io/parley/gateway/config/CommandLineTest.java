@@ -35,6 +35,24 @@ class CommandLineTest {
         assertEquals("opencl", cl.accelerator().backend());
         assertEquals("pocl", cl.accelerator().device());
         assertEquals(1, cl.accelerator().threads());
+        assertTrue(c.webrtc().enabled());
+        GatewayConfig rtc = CommandLine.parse(new String[]{"--webrtc", "off", "--webrtc-ports", "40000-40100"});
+        assertEquals(false, rtc.webrtc().enabled());
+        assertEquals(40000, rtc.webrtc().minPort());
+        assertEquals(40100, rtc.webrtc().maxPort());
+    }
+
+    @Test
+    void webRtcMistakesAreExplained() {
+        IllegalArgumentException onOff = assertThrows(IllegalArgumentException.class,
+                () -> CommandLine.parse(new String[]{"--webrtc", "yes"}));
+        assertTrue(onOff.getMessage().contains("--webrtc takes on or off"), onOff.getMessage());
+        IllegalArgumentException reversed = assertThrows(IllegalArgumentException.class,
+                () -> CommandLine.parse(new String[]{"--webrtc-ports", "40100-40000"}));
+        assertTrue(reversed.getMessage().contains("MIN <= MAX"), reversed.getMessage());
+        IllegalArgumentException words = assertThrows(IllegalArgumentException.class,
+                () -> CommandLine.parse(new String[]{"--webrtc-ports", "low-high"}));
+        assertTrue(words.getMessage().contains("whole numbers"), words.getMessage());
     }
 
     @Test

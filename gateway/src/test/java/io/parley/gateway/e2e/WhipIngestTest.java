@@ -158,6 +158,20 @@ class WhipIngestTest {
     }
 
     @Test
+    void withWebRtcOffTheOfferIsRefusedSoThatClientsFallBack() throws Exception {
+        TestGateway off = gw.withConfig(gw.config.withWebRtc(gw.config.webrtc().withEnabled(false)));
+        JsonObject room = off.createRoom();
+        String offer;
+        try (WhipClient client = WhipClient.create(room.getString("speakerToken"))) {
+            offer = client.offerSdp();
+        }
+        HttpResponse<String> r = post(off.http("/v1/rooms/" + room.getString("room") + "/whip"), "application/sdp", offer,
+                room.getString("speakerToken"));
+        assertError(r, 503, "webrtc_unavailable");
+        assertTrue(new JsonObject(r.body()).getString("message").contains("speaker WebSocket"), r::body);
+    }
+
+    @Test
     void aBrowserOnAnotherOriginMayPostAndReadTheLocation() throws Exception {
         HttpResponse<String> preflight = http.send(HttpRequest.newBuilder(URI.create(gw.http("/v1/rooms/x/whip")))
                 .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
