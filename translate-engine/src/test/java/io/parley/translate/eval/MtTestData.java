@@ -15,12 +15,12 @@ import java.util.List;
  * {@code parley.testdata} system property (Maven sets it), {@code PARLEY_TESTDATA}, or
  * {@code ../shared/testdata} beside the repository.
  */
-final class MtTestData {
+public final class MtTestData {
 
     private MtTestData() {
     }
 
-    static Path root() {
+    public static Path root() {
         String configured = System.getProperty("parley.testdata", System.getenv("PARLEY_TESTDATA"));
         List<Path> candidates = new ArrayList<>();
         if (configured != null && !configured.isBlank()) {
@@ -43,7 +43,7 @@ final class MtTestData {
      * The lines of a file as the fixture script reads them: UTF-8, split on "\n" only (not on
      * "\r" as readAllLines would), a final empty line dropped.
      */
-    static List<String> lines(String relative) {
+    public static List<String> lines(String relative) {
         try {
             String text = Files.readString(root().resolve(relative), StandardCharsets.UTF_8);
             if (text.endsWith("\n")) {

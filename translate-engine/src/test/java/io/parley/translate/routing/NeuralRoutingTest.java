@@ -1,0 +1,92 @@
+package io.parley.translate.routing;
+
+import io.parley.translate.api.LanguagePair;
+import io.parley.translate.api.Translation;
+import io.parley.translate.apertium.ApertiumConfig;
+import io.parley.translate.apertium.ApertiumTranslator;
+import io.parley.translate.marian.MarianTestModels;
+import io.parley.translate.marian.engine.MarianTranslator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Routes over the neural English↔Portuguese models and the Apertium pairs {@code ./parley}
+ * installs (eng-spa, eng-cat, spa-cat, fr-es, es-pt): a direct neural model first, else direct
+ * Apertium, else a pivot through English — and the neural translator batches what arrives together.
+ */
+class NeuralRoutingTest {
+
+    private static MarianTranslator marian;
+    private static ApertiumTranslator apertium;
+    private static TranslationRouter router;
+
+    @BeforeAll
+    static void start() throws Exception {
+        marian = new MarianTranslator(List.of(MarianTestModels.engine("mt-enpt"), MarianTestModels.engine("mt-pten")));
+        apertium = ApertiumTranslator.discover(ApertiumConfig.defaults());
+        router = new TranslationRouter(List.of(marian, apertium));
+    }
+
+    @AfterAll
+    static void stop() {
+        apertium.close();
+    }
+
+    @Test
+    void eachPairTakesTheBestInstalledRoute() {
+        assertEquals(List.of("marian"), router.route("en", "pt").orElseThrow().engines());
+        assertEquals(List.of("marian"), router.route("pt", "en").orElseThrow().engines());
+        assertEquals(List.of("apertium"), router.route("es", "pt").orElseThrow().engines(), "direct Apertium");
+        assertEquals(List.of("apertium"), router.route("es", "en").orElseThrow().engines());
+        Route catalanToPortuguese = router.route("ca", "pt").orElseThrow();
+        assertEquals(List.of("ca", "en", "pt"), catalanToPortuguese.languages(), "through English");
+        assertEquals(List.of("apertium", "marian"), catalanToPortuguese.engines());
+    }
+
+    @Test
+    void aSupportAgentTypesEnglishAndTheCustomerReadsPortuguese() throws Exception {
+        Translation pt = router.route("en", "pt").orElseThrow()
+                .translate(List.of("Thank you for calling. How can I help you today?")).get(30, TimeUnit.SECONDS).getFirst();
+        assertTrue(pt.text().contains("Obrigad"), pt.text());
+        assertTrue(pt.text().contains("?"), "two sentences, both translated: " + pt.text());
+        // The customer speaks Spanish; the agent reads English, and a Portuguese colleague Portuguese.
+        String spanish = "Necesito ayuda con mi cuenta.";
+        String en = router.route("es", "en").orElseThrow().translate(List.of(spanish)).get(30, TimeUnit.SECONDS).getFirst().text();
+        String ptFromEs = router.route("es", "pt").orElseThrow().translate(List.of(spanish)).get(30, TimeUnit.SECONDS).getFirst().text();
+        assertTrue(en.toLowerCase().contains("help"), en);
+        assertTrue(ptFromEs.toLowerCase().contains("ajuda"), ptFromEs);
+    }
+
+    @Test
+    void sentencesFromManyRoomsAreDecodedTogether() throws Exception {
+        List<String> lines = io.parley.translate.eval.MtTestData.lines("en-pt/src.txt").subList(0, 16);
+        long batchesBefore = marian.batches();
+        long sentencesBefore = marian.sentences();
+        List<CompletableFuture<List<Translation>>> rooms = new ArrayList<>();
+        for (String line : lines) {
+            rooms.add(marian.translate(LanguagePair.of("en", "pt"), List.of(line)));
+        }
+        List<String> together = new ArrayList<>();
+        for (CompletableFuture<List<Translation>> f : rooms) {
+            together.add(f.get(60, TimeUnit.SECONDS).getFirst().text());
+        }
+        long batches = marian.batches() - batchesBefore;
+        long sentences = marian.sentences() - sentencesBefore;
+        assertTrue(sentences >= 16, "every sentence decoded");
+        assertTrue(batches < sentences, batches + " batches for " + sentences + " sentences");
+        // And batching changes no translation.
+        List<String> alone = MarianTestModels.engine("mt-enpt").translate(List.of(lines.get(3)), 1);
+        assertEquals(alone.getFirst(), together.get(3));
+        assertFalse(together.stream().anyMatch(String::isBlank));
+    }
+}
