@@ -25,6 +25,10 @@ public final class CommandLine {
               --asr-beam N         beam size of Whisper's final passes (default 1: greedy)
               --max-streams N      concurrent speaker streams (default: Whisper 8, Sphinx 4)
               --end-silence-ms N   silence that ends an utterance (default 500)
+              --mt-model M         a neural translation model: a folder (model.*.bin, vocab.*.spm,
+                                   lex.*.s2t.bin) or a cached name; repeatable; none for none
+                                   (default: mt-enpt and mt-pten where installed)
+              --mt-beam N          beam of the neural models (default: the model's own, greedy)
               --webrtc on|off      WebRTC ingest at POST /v1/rooms/{room}/whip (default on)
               --webrtc-ports A-B   UDP/TCP ports for WebRTC media (default: any free port)
               --api-key KEY        require this key to create rooms (also PARLEY_API_KEY)
@@ -56,6 +60,7 @@ public final class CommandLine {
         String device = base.accelerator().device();
         int threads = base.accelerator().threads();
         WebRtcConfig webrtc = base.webrtc();
+        NeuralMtConfig neuralMt = base.neuralMt();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -81,6 +86,8 @@ public final class CommandLine {
                     case "off" -> false;
                     default -> throw new IllegalArgumentException("--webrtc takes on or off, not '" + args[i] + "'");
                 });
+                case "--mt-model" -> neuralMt = neuralMt.withModel(value(args, ++i, a));
+                case "--mt-beam" -> neuralMt = neuralMt.withBeamSize(integer(a, value(args, ++i, a)));
                 case "--webrtc-ports" -> webrtc = webrtc.withPorts(value(args, ++i, a));
                 case "--api-key" -> apiKey = Optional.of(value(args, ++i, a));
                 case "--accelerator" -> backend = value(args, ++i, a);
@@ -90,7 +97,7 @@ public final class CommandLine {
             }
         }
         return new GatewayConfig(host, port, asr, whisper, sphinx, base.apertium(), base.limits(), apiKey,
-                new AcceleratorConfig(backend, threads, device), webrtc);
+                new AcceleratorConfig(backend, threads, device), webrtc, neuralMt);
     }
 
     private static String value(String[] args, int i, String option) {

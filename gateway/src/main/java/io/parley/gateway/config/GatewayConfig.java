@@ -21,10 +21,11 @@ import java.util.Optional;
  * @param apiKey      if set, creating a room needs {@code Authorization: Bearer <apiKey>}
  * @param accelerator where the models' kernels run
  * @param webrtc      WebRTC ingest (WHIP)
+ * @param neuralMt    neural translation models beside Apertium
  */
 public record GatewayConfig(String host, int port, String asrEngine, StreamingConfig whisper, SphinxConfig sphinx,
                             ApertiumConfig apertium, Limits limits, Optional<String> apiKey,
-                            AcceleratorConfig accelerator, WebRtcConfig webrtc) {
+                            AcceleratorConfig accelerator, WebRtcConfig webrtc, NeuralMtConfig neuralMt) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -42,7 +43,7 @@ public record GatewayConfig(String host, int port, String asrEngine, StreamingCo
                     + String.join(", ", ASR_ENGINES));
         }
         if (whisper == null || sphinx == null || apertium == null || limits == null || apiKey == null || accelerator == null
-                || webrtc == null) {
+                || webrtc == null || neuralMt == null) {
             throw new IllegalArgumentException("sphinx, apertium, limits, apiKey, accelerator and webrtc must be given");
         }
         if (apiKey.isPresent() && apiKey.get().length() < 16) {
@@ -53,34 +54,39 @@ public record GatewayConfig(String host, int port, String asrEngine, StreamingCo
     public static GatewayConfig defaults() {
         return new GatewayConfig(DEFAULT_HOST, DEFAULT_PORT, "auto", StreamingConfig.defaults(), SphinxConfig.defaults(),
                 ApertiumConfig.defaults(), Limits.defaults(), Optional.empty(), AcceleratorConfig.defaults(),
-                WebRtcConfig.defaults());
+                WebRtcConfig.defaults(), NeuralMtConfig.defaults());
     }
 
     public GatewayConfig withPort(int newPort) {
-        return new GatewayConfig(host, newPort, asrEngine, whisper, sphinx, apertium, limits, apiKey, accelerator, webrtc);
+        return new GatewayConfig(host, newPort, asrEngine, whisper, sphinx, apertium, limits, apiKey, accelerator, webrtc, neuralMt);
     }
 
     public GatewayConfig withLimits(Limits newLimits) {
-        return new GatewayConfig(host, port, asrEngine, whisper, sphinx, apertium, newLimits, apiKey, accelerator, webrtc);
+        return new GatewayConfig(host, port, asrEngine, whisper, sphinx, apertium, newLimits, apiKey, accelerator, webrtc, neuralMt);
     }
 
     public GatewayConfig withSphinx(SphinxConfig newSphinx) {
-        return new GatewayConfig(host, port, asrEngine, whisper, newSphinx, apertium, limits, apiKey, accelerator, webrtc);
+        return new GatewayConfig(host, port, asrEngine, whisper, newSphinx, apertium, limits, apiKey, accelerator, webrtc, neuralMt);
     }
 
     public GatewayConfig withAsr(String engine) {
-        return new GatewayConfig(host, port, engine, whisper, sphinx, apertium, limits, apiKey, accelerator, webrtc);
+        return new GatewayConfig(host, port, engine, whisper, sphinx, apertium, limits, apiKey, accelerator, webrtc, neuralMt);
     }
 
     public GatewayConfig withWhisper(StreamingConfig newWhisper) {
-        return new GatewayConfig(host, port, asrEngine, newWhisper, sphinx, apertium, limits, apiKey, accelerator, webrtc);
+        return new GatewayConfig(host, port, asrEngine, newWhisper, sphinx, apertium, limits, apiKey, accelerator, webrtc, neuralMt);
     }
 
     public GatewayConfig withWebRtc(WebRtcConfig newWebRtc) {
-        return new GatewayConfig(host, port, asrEngine, whisper, sphinx, apertium, limits, apiKey, accelerator, newWebRtc);
+        return new GatewayConfig(host, port, asrEngine, whisper, sphinx, apertium, limits, apiKey, accelerator, newWebRtc, neuralMt);
+    }
+
+    public GatewayConfig withNeuralMt(NeuralMtConfig newNeuralMt) {
+        return new GatewayConfig(host, port, asrEngine, whisper, sphinx, apertium, limits, apiKey, accelerator, webrtc,
+                newNeuralMt);
     }
 
     public GatewayConfig withApiKey(String key) {
-        return new GatewayConfig(host, port, asrEngine, whisper, sphinx, apertium, limits, Optional.ofNullable(key), accelerator, webrtc);
+        return new GatewayConfig(host, port, asrEngine, whisper, sphinx, apertium, limits, Optional.ofNullable(key), accelerator, webrtc, neuralMt);
     }
 }

@@ -9,6 +9,9 @@ import io.parley.speech.whisper.ModelLocator;
 import io.parley.speech.whisper.stream.WhisperRecognizer;
 import io.parley.translate.api.Translator;
 import io.parley.translate.apertium.ApertiumTranslator;
+import io.parley.translate.marian.engine.MarianEngine;
+import io.parley.translate.marian.engine.MarianModelDir;
+import io.parley.translate.marian.engine.MarianTranslator;
 import io.parley.translate.routing.TranslationRouter;
 
 import java.util.List;
@@ -51,7 +54,33 @@ public final class Engines implements AutoCloseable {
         progress.accept("discovering Apertium pairs in " + config.apertium().modesDir() + " ...");
         ApertiumTranslator apertium = ApertiumTranslator.discover(config.apertium());
         progress.accept("Apertium: " + apertium.pairs().size() + " translation directions");
-        return new Engines(accelerator, recognizer, List.of(apertium));
+        List<Translator> translators = new java.util.ArrayList<>();
+        // Neural models first: where one serves a pair directly, it is preferred to Apertium.
+        loadNeural(config, accelerator, progress).ifPresent(translators::add);
+        translators.add(apertium);
+        return new Engines(accelerator, recognizer, translators);
+    }
+
+    /** The configured Marian models; default ones that are not installed are reported and skipped. */
+    private static java.util.Optional<MarianTranslator> loadNeural(GatewayConfig config, Accelerator accelerator,
+                                                                  Consumer<String> progress) {
+        List<MarianEngine> models = new java.util.ArrayList<>();
+        for (String name : config.neuralMt().models()) {
+            try {
+                long t = System.nanoTime();
+                MarianModelDir dir = MarianModelDir.open(MarianModelDir.locate(name));
+                progress.accept("loading neural translation model " + dir.describe() + " ...");
+                models.add(MarianEngine.load(dir, accelerator, config.neuralMt().beamSize()));
+                progress.accept(String.format("  ready in %.1f s", (System.nanoTime() - t) / 1e9));
+            } catch (java.io.IOException | RuntimeException e) {
+                if (config.neuralMt().explicit()) {
+                    models.forEach(MarianEngine::close);
+                    throw new IllegalStateException("cannot load the translation model " + name + ": " + e.getMessage(), e);
+                }
+                progress.accept("neural model " + name + " not loaded (" + e.getMessage() + ")");
+            }
+        }
+        return models.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(new MarianTranslator(models));
     }
 
     /**
