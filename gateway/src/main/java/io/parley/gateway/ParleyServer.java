@@ -50,7 +50,7 @@ public final class ParleyServer {
         TranscriptStore journal = new InMemoryTranscriptStore();
         // Translation requests are submitted from here, never from an event loop or a recognizer thread.
         ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
-        RoomRegistry rooms = new RoomRegistry(journal, engines.router(), workers, metrics, config.limits().maxRooms());
+        RoomRegistry rooms = new RoomRegistry(journal, engines.textTranslator(), workers, metrics, config.limits().maxRooms());
         registerGauges(metrics, rooms, engines);
 
         HttpServerOptions options = new HttpServerOptions()

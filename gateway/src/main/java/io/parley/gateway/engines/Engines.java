@@ -13,6 +13,8 @@ import io.parley.translate.marian.engine.MarianEngine;
 import io.parley.translate.marian.engine.MarianModelDir;
 import io.parley.translate.marian.engine.MarianTranslator;
 import io.parley.translate.routing.TranslationRouter;
+import io.parley.translate.service.TextTranslator;
+import io.parley.translate.service.TranslationCache;
 
 import java.util.List;
 import java.util.Set;
@@ -26,16 +28,21 @@ import java.util.function.Consumer;
  */
 public final class Engines implements AutoCloseable {
 
+    /** Sentences whose translations are kept for reuse, across rooms and directions. */
+    static final int TRANSLATION_CACHE_SENTENCES = 8192;
+
     private final Accelerator accelerator;
     private final SpeechRecognizer recognizer;
     private final List<Translator> translators;
     private final TranslationRouter router;
+    private final TextTranslator textTranslator;
 
     public Engines(Accelerator accelerator, SpeechRecognizer recognizer, List<Translator> translators) {
         this.accelerator = accelerator;
         this.recognizer = recognizer;
         this.translators = List.copyOf(translators);
         this.router = new TranslationRouter(this.translators);
+        this.textTranslator = new TextTranslator(router, new TranslationCache(TRANSLATION_CACHE_SENTENCES));
     }
 
     /** Loads the engines the configuration names, reporting progress as it goes. */
@@ -139,6 +146,11 @@ public final class Engines implements AutoCloseable {
 
     public TranslationRouter router() {
         return router;
+    }
+
+    /** Sentences, cache and glossaries over the router: what captions and the text API translate with. */
+    public TextTranslator textTranslator() {
+        return textTranslator;
     }
 
     /** Languages a viewer may ask for: what is spoken, and what that can be translated into. */

@@ -79,6 +79,7 @@ public final class HttpApi {
         router.get("/v1/rooms/:room").handler(this::roomInfo);
         router.get("/v1/languages").handler(this::languages);
         whip.mount(router);
+        new TranslateApi(vertx, config, engines.textTranslator(), translatableLanguages(), api).mount(router);
         router.get("/healthz").handler(this::health);
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
@@ -254,6 +255,16 @@ public final class HttpApi {
     private void closeWithError(ServerWebSocket ws, short closeCode, String code, String message) {
         metrics.error(code);
         ws.writeTextMessage(ErrorMessage.encode(code, message)).onComplete(ar -> ws.close(closeCode, code));
+    }
+
+    /** Every language some route starts or ends at. */
+    private java.util.Set<String> translatableLanguages() {
+        java.util.Set<String> langs = new java.util.TreeSet<>();
+        for (Route r : engines.router().routes()) {
+            langs.add(r.pair().source());
+            langs.add(r.pair().target());
+        }
+        return langs;
     }
 
     // ---- service ----

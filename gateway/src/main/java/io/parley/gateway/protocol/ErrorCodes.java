@@ -44,6 +44,9 @@ public final class ErrorCodes {
     public static final String UNKNOWN_EXPORT_FORMAT = "unknown_export_format";
     /** Anything unexpected on the server's side. */
     public static final String INTERNAL = "internal_error";
+    // Text translation
+    public static final String UNSUPPORTED_PAIR = "unsupported_pair";
+    public static final String TRANSLATION_FAILED = "translation_failed";
     // WebRTC ingest (WHIP)
     public static final String BAD_SDP = "bad_sdp";
     public static final String UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type";

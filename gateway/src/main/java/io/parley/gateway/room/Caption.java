@@ -41,6 +41,12 @@ public record Caption(long seq, long segment, boolean isFinal, String lang, Stri
                 List.of(), new Source(lang, text), flaggedWords, false);
     }
 
+    /** This caption with only part of its text (a partial's stable prefix), without word details. */
+    public Caption withText(String prefix) {
+        return new Caption(seq, segment, isFinal, lang, prefix, start, end, streamOffset, speaker,
+                List.of(), source, flagged, untranslated);
+    }
+
     /** This caption as delivered, in its own language and so marked, where no translation could be made. */
     public Caption asUntranslated() {
         return new Caption(seq, segment, isFinal, lang, text, start, end, streamOffset, speaker,

@@ -1,12 +1,10 @@
 package io.parley.gateway.room;
 
 import io.parley.gateway.metrics.GatewayMetrics;
-import io.parley.translate.routing.Route;
-import io.parley.translate.routing.TranslationRouter;
+import io.parley.translate.service.TextTranslator;
 
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -27,17 +25,28 @@ final class LanguageChannel {
 
     private final Room room;
     private final String lang;
-    private final TranslationRouter router;
+    private final TextTranslator translator;
     private final Executor executor;
     private final GatewayMetrics metrics;
     private final Set<CaptionSink> viewers = new LinkedHashSet<>();
+    /** Partials are translated at most this often per segment (and only when their stable prefix grew). */
+    static final long PARTIAL_INTERVAL_NANOS = 400_000_000L;
+
+    private final java.util.Map<Long, PartialState> partials = new java.util.HashMap<>();
+    /** Segments whose final has been submitted: a late partial translation of them is dropped. */
+    private final java.util.Set<Long> finalized = java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<Long, Boolean> eldest) {
+            return size() > 1024;
+        }
+    });
     /** Completes when every final submitted so far has been published. */
     private CompletableFuture<Void> published = CompletableFuture.completedFuture(null);
 
-    LanguageChannel(Room room, String lang, TranslationRouter router, Executor executor, GatewayMetrics metrics) {
+    LanguageChannel(Room room, String lang, TextTranslator translator, Executor executor, GatewayMetrics metrics) {
         this.room = room;
         this.lang = lang;
-        this.router = router;
+        this.translator = translator;
         this.executor = executor;
         this.metrics = metrics;
     }
@@ -56,6 +65,8 @@ final class LanguageChannel {
 
     /** Takes the next final of the room. */
     void submit(Caption source) {
+        finalized.add(source.segment());
+        partials.remove(source.segment());
         CompletableFuture<Caption> inThisLanguage;
         if (source.lang().equals(lang)) {
             inThisLanguage = CompletableFuture.completedFuture(source);
@@ -74,23 +85,57 @@ final class LanguageChannel {
     }
 
     private CompletableFuture<Caption> translate(Caption source) {
-        Optional<Route> route = router.route(source.lang(), lang);
-        if (route.isEmpty()) {
-            metrics.translationFailed();
-            return CompletableFuture.completedFuture(source.asUntranslated());
-        }
-        return CompletableFuture.supplyAsync(() -> route.get().translate(List.of(source.text())), executor)
+        return CompletableFuture.supplyAsync(() -> translator.translate(source.lang(), lang, source.text(),
+                        room.glossary()), executor)
                 .thenCompose(f -> f)
-                .handle((translations, error) -> {
+                .handle((result, error) -> {
                     if (error != null) {
                         // The final is still delivered, in its own language and marked so: never lost.
-                        LOG.log(Level.WARNING, "translation " + source.lang() + "->" + lang + " failed", error);
+                        LOG.log(Level.FINE, "translation " + source.lang() + "->" + lang + " failed", error);
                         metrics.translationFailed();
                         return source.asUntranslated();
                     }
                     metrics.translated();
-                    var t = translations.getFirst();
-                    return source.translated(lang, t.text(), t.flaggedWords());
+                    return source.translated(lang, result.text(), result.flagged());
                 });
+    }
+
+    // ---- partials ----
+
+    /**
+     * Takes a partial of another language: its stable prefix (the words the recognizer will not
+     * change) is translated, at most every {@link #PARTIAL_INTERVAL_NANOS} per segment and only
+     * when it has grown, and shown as this language's partial unless the segment's final got
+     * here first. Partials are never journaled, and one that comes too soon is simply skipped.
+     */
+    void submitPartial(Caption partial, String stablePrefix) {
+        if (stablePrefix.isBlank() || finalized.contains(partial.segment())) {
+            return;
+        }
+        PartialState st = partials.computeIfAbsent(partial.segment(), s -> new PartialState());
+        long now = System.nanoTime();
+        if (st.inFlight || stablePrefix.equals(st.lastPrefix) || now - st.lastNanos < PARTIAL_INTERVAL_NANOS) {
+            return;
+        }
+        st.inFlight = true;
+        st.lastPrefix = stablePrefix;
+        st.lastNanos = now;
+        Caption source = partial.withText(stablePrefix);
+        CompletableFuture.supplyAsync(() -> translator.translate(partial.lang(), lang, stablePrefix, room.glossary()),
+                        executor)
+                .thenCompose(f -> f)
+                .whenComplete((result, error) -> room.afterPartialTranslation(() -> {
+                    st.inFlight = false;
+                    if (error == null && !finalized.contains(partial.segment())) {
+                        room.publishPartialInChannel(this, source.translated(lang, result.text(), result.flagged()));
+                    }
+                }));
+    }
+
+    /** Per segment: the last stable prefix translated, when, and whether a translation is running. */
+    private static final class PartialState {
+        String lastPrefix = "";
+        long lastNanos;
+        boolean inFlight;
     }
 }

@@ -3,7 +3,8 @@ package io.parley.gateway.room;
 import io.parley.gateway.journal.TranscriptStore;
 import io.parley.gateway.metrics.GatewayMetrics;
 import io.parley.speech.recognizer.Utterance;
-import io.parley.translate.routing.TranslationRouter;
+import io.parley.translate.service.Glossary;
+import io.parley.translate.service.TextTranslator;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +32,9 @@ public final class Room {
     private final Instant created = Instant.now();
     private final long createdNanos = System.nanoTime();
     private final TranscriptStore journal;
-    private final TranslationRouter router;
+    private final TextTranslator translator;
+    /** The room's glossary; replaced whole by PUT, read by every translation and by the recognizer's hints. */
+    private volatile Glossary glossary = Glossary.EMPTY;
     private final Executor executor;
     private final GatewayMetrics metrics;
 
@@ -44,13 +47,13 @@ public final class Room {
     private long lastActivityNanos = System.nanoTime();
     private boolean closed;
 
-    public Room(String id, RoomTokens tokens, RoomSettings settings, TranscriptStore journal, TranslationRouter router,
+    public Room(String id, RoomTokens tokens, RoomSettings settings, TranscriptStore journal, TextTranslator translator,
                 Executor executor, GatewayMetrics metrics) {
         this.id = id;
         this.tokens = tokens;
         this.settings = settings;
         this.journal = journal;
-        this.router = router;
+        this.translator = translator;
         this.executor = executor;
         this.metrics = metrics;
     }
@@ -102,10 +105,48 @@ public final class Room {
         Caption c = caption(from, segment, u, false);
         from.echo().send(c);
         sendAll(originalViewers, c);
-        LanguageChannel same = channels.get(c.lang());
-        if (same != null) {
-            sendAll(same.viewers(), c);
+        String stable = stablePrefix(u);
+        for (LanguageChannel ch : channels.values()) {
+            if (ch.lang().equals(c.lang())) {
+                sendAll(ch.viewers(), c);
+            } else if (!ch.viewers().isEmpty()) {
+                ch.submitPartial(c, stable);
+            }
         }
+        touch();
+    }
+
+    /** The words of a partial the recognizer will not change any more: all a translation of it may show. */
+    private static String stablePrefix(Utterance u) {
+        int n = Math.min(u.stableWords(), u.words().size());
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            String w = u.words().get(i).word().strip();
+            if (!w.isEmpty()) {
+                b.append(b.isEmpty() ? "" : " ").append(w);
+            }
+        }
+        return b.toString();
+    }
+
+    /** Called by a channel once a partial's stable prefix is translated. */
+    synchronized void publishPartialInChannel(LanguageChannel channel, Caption c) {
+        sendAll(channel.viewers(), c);
+    }
+
+    /** Runs a channel's bookkeeping after a partial's translation under the room's lock, as all channel work is. */
+    void afterPartialTranslation(Runnable work) {
+        synchronized (this) {
+            work.run();
+        }
+    }
+
+    public Glossary glossary() {
+        return glossary;
+    }
+
+    public void setGlossary(Glossary g) {
+        this.glossary = g;
         touch();
     }
 
@@ -169,7 +210,7 @@ public final class Room {
     private LanguageChannel channel(String lang) {
         LanguageChannel ch = channels.get(lang);
         if (ch == null) {
-            ch = new LanguageChannel(this, lang, router, executor, metrics);
+            ch = new LanguageChannel(this, lang, translator, executor, metrics);
             channels.put(lang, ch);
             for (Caption earlier : journal.all(id, TranscriptStore.ORIGINAL)) {
                 ch.submit(earlier);

@@ -2,7 +2,7 @@ package io.parley.gateway.room;
 
 import io.parley.gateway.journal.TranscriptStore;
 import io.parley.gateway.metrics.GatewayMetrics;
-import io.parley.translate.routing.TranslationRouter;
+import io.parley.translate.service.TextTranslator;
 
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -20,15 +20,15 @@ public final class RoomRegistry {
 
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
     private final TranscriptStore journal;
-    private final TranslationRouter router;
+    private final TextTranslator translator;
     private final Executor executor;
     private final GatewayMetrics metrics;
     private final int maxRooms;
 
-    public RoomRegistry(TranscriptStore journal, TranslationRouter router, Executor executor,
+    public RoomRegistry(TranscriptStore journal, TextTranslator translator, Executor executor,
                         GatewayMetrics metrics, int maxRooms) {
         this.journal = journal;
-        this.router = router;
+        this.translator = translator;
         this.executor = executor;
         this.metrics = metrics;
         this.maxRooms = maxRooms;
@@ -41,7 +41,7 @@ public final class RoomRegistry {
         }
         while (true) {
             String id = randomId();
-            Room room = new Room(id, RoomTokens.generate(), settings, journal, router, executor, metrics);
+            Room room = new Room(id, RoomTokens.generate(), settings, journal, translator, executor, metrics);
             if (rooms.putIfAbsent(id, room) == null) {
                 return Optional.of(room);
             }

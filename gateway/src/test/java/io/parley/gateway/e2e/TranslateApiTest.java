@@ -1,0 +1,154 @@
+package io.parley.gateway.e2e;
+
+import io.parley.speech.audio.WavFile;
+import io.parley.speech.eval.EvaluationSet;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The text API and rooms' glossaries on the real engines: neural English↔Portuguese, Apertium
+ * for the rest, the best route for each pair, unknown words flagged, and glossary terms kept or
+ * translated as told — in text and in live captions.
+ */
+class TranslateApiTest {
+
+    static TestGateway gw;
+    static final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        gw = TestGateway.shared();
+    }
+
+    static HttpResponse<String> send(String method, String path, String body, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gw.http(path))).header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonObject translate(JsonObject request) throws Exception {
+        return translate(request, null);
+    }
+
+    static JsonObject translate(JsonObject request, String token) throws Exception {
+        HttpResponse<String> r = send("POST", "/v1/translate", request.encode(), token);
+        assertEquals(200, r.statusCode(), r::body);
+        return new JsonObject(r.body());
+    }
+
+    @Test
+    void anAgentTypesEnglishAndTheCustomerReadsPortuguese() throws Exception {
+        JsonObject r = translate(new JsonObject().put("text", "Thank you for waiting. Your order has shipped.")
+                .put("from", "en").put("to", "pt"));
+        assertEquals(new JsonArray().add("en").add("pt"), r.getJsonArray("route"));
+        assertEquals(new JsonArray().add("marian"), r.getJsonArray("engines"));
+        assertTrue(r.getString("text").contains("Obrigad"), r.encode());
+        assertEquals(2, r.getString("text").split("[.!?]").length, "both sentences: " + r.getString("text"));
+    }
+
+    @Test
+    void theCustomersSpanishReachesEnglishAndPortugueseByTheirBestRoutes() throws Exception {
+        JsonObject en = translate(new JsonObject().put("texts", new JsonArray().add("Necesito ayuda con mi cuenta.")
+                .add("Gracias.")).put("from", "es").put("to", "en"));
+        assertEquals(new JsonArray().add("apertium"), en.getJsonArray("engines"));
+        assertEquals(2, en.getJsonArray("translations").size());
+        assertTrue(en.getJsonArray("translations").getJsonObject(0).getString("text").toLowerCase().contains("help"));
+        JsonObject pt = translate(new JsonObject().put("text", "Necesito ayuda con mi cuenta.").put("from", "es").put("to", "pt"));
+        assertEquals(new JsonArray().add("es").add("pt"), pt.getJsonArray("route"), "Apertium's direct es-pt");
+        JsonObject caPt = translate(new JsonObject().put("text", "Bon dia a tothom.").put("from", "ca").put("to", "pt"));
+        assertEquals(new JsonArray().add("ca").add("en").add("pt"), caPt.getJsonArray("route"));
+        assertEquals(new JsonArray().add("apertium").add("marian"), caPt.getJsonArray("engines"));
+    }
+
+    @Test
+    void unknownWordsAreFlaggedNotPrintedWithMarks() throws Exception {
+        JsonObject r = translate(new JsonObject().put("text", "The flurbix is broken.").put("from", "en").put("to", "es"));
+        assertFalse(r.getString("text").contains("*"), r.getString("text"));
+        assertTrue(r.getString("text").contains("flurbix"), r.getString("text"));
+        assertEquals(new JsonArray().add("flurbix"), r.getJsonArray("unknownWords"));
+    }
+
+    @Test
+    void badRequestsGetClearErrors() throws Exception {
+        assertError(send("POST", "/v1/translate", "{not json", null), 400, "bad_json");
+        assertError(send("POST", "/v1/translate", new JsonObject().put("from", "en").put("to", "pt").encode(), null),
+                400, "invalid_request");
+        assertError(send("POST", "/v1/translate", new JsonObject().put("text", "hi").put("from", "xx").put("to", "pt").encode(),
+                null), 400, "unsupported_language");
+        assertError(send("POST", "/v1/translate", new JsonObject().put("texts", new JsonArray(java.util.Collections.nCopies(65, "a")))
+                .put("from", "en").put("to", "pt").encode(), null), 413, "frame_too_large");
+        assertError(send("POST", "/v1/translate", new JsonObject().put("text", "hi").put("from", "en").put("to", "pt")
+                .put("room", "nope").encode(), null), 404, "room_not_found");
+    }
+
+    @Test
+    void aGlossaryForcesTermsInBothEngines() throws Exception {
+        JsonObject room = gw.createRoom();
+        String id = room.getString("room");
+        String text = "Please open a ticket in Parley.";
+        JsonObject before = translate(new JsonObject().put("text", text).put("from", "en").put("to", "pt"));
+        JsonObject beforeEs = translate(new JsonObject().put("text", text).put("from", "en").put("to", "es"));
+        assertFalse(before.getString("text").contains("chamado"), "without the glossary: " + before.getString("text"));
+        assertFalse(beforeEs.getString("text").contains("incidencia"), beforeEs.getString("text"));
+
+        JsonObject glossary = new JsonObject()
+                .put("terms", new JsonArray().add(new JsonObject().put("term", "ticket")
+                        .put("translations", new JsonObject().put("pt", "chamado").put("es", "incidencia"))))
+                .put("doNotTranslate", new JsonArray().add("Parley"));
+        HttpResponse<String> put = send("PUT", "/v1/rooms/" + id + "/glossary", glossary.encode(), room.getString("speakerToken"));
+        assertEquals(200, put.statusCode(), put::body);
+        JsonObject read = new JsonObject(gw.get("/v1/rooms/" + id + "/glossary", room.getString("viewerToken")).body());
+        assertEquals(glossary.getJsonArray("doNotTranslate"), read.getJsonArray("doNotTranslate"));
+
+        String viewer = room.getString("viewerToken");
+        JsonObject pt = translate(new JsonObject().put("text", text).put("from", "en").put("to", "pt").put("room", id), viewer);
+        JsonObject es = translate(new JsonObject().put("text", text).put("from", "en").put("to", "es").put("room", id), viewer);
+        assertTrue(pt.getString("text").contains("chamado") && pt.getString("text").contains("Parley"), pt.getString("text"));
+        assertTrue(es.getString("text").contains("incidencia") && es.getString("text").contains("Parley"), es.getString("text"));
+        assertFalse(es.getJsonArray("unknownWords").contains("Parley") || es.getString("text").contains("ZX"), es.encode());
+
+        assertError(send("PUT", "/v1/rooms/" + id + "/glossary", glossary.encode(), room.getString("viewerToken")), 403, "forbidden");
+        assertError(send("PUT", "/v1/rooms/" + id + "/glossary", "[1,2]", room.getString("speakerToken")), 400, "bad_json");
+        assertError(send("PUT", "/v1/rooms/" + id + "/glossary", new JsonObject().put("words", 1).encode(),
+                room.getString("speakerToken")), 400, "invalid_request");
+    }
+
+    @Test
+    void aRoomsGlossaryAppliesToItsLiveCaptions() throws Exception {
+        JsonObject room = gw.createRoom();
+        String id = room.getString("room");
+        JsonObject glossary = new JsonObject().put("terms", new JsonArray().add(new JsonObject().put("term", "leisure")
+                .put("translations", new JsonObject().put("es", "TIEMPO LIBRE"))));
+        assertEquals(200, send("PUT", "/v1/rooms/" + id + "/glossary", glossary.encode(), room.getString("speakerToken")).statusCode());
+        SocketClient spanish = SocketClient.connect(gw.ws("/v1/rooms/" + id + "/captions?lang=es"), room.getString("viewerToken"));
+        Speaker speaker = Speaker.start(gw, id, room.getString("speakerToken"), "pcm_s16le", 16000, "Reader");
+        EvaluationSet.Clip clip = EvaluationSet.locate().clip("librivox_sense_and_sensibility_01_austen_64kb-0870.wav");
+        speaker.sendClip(WavFile.read(clip.wav()));
+        speaker.sendSilence(1.0, 16000);
+        speaker.stop();
+        JsonObject fin = spanish.await(j -> "caption".equals(j.getString("type")) && j.getBoolean("final")
+                && j.getJsonObject("source").getString("text").toLowerCase().contains("leisure"), 60_000);
+        assertTrue(fin != null, "a final with the term");
+        assertTrue(fin.getString("text").contains("TIEMPO LIBRE"), fin.encode());
+        spanish.close();
+    }
+
+    private static void assertError(HttpResponse<String> r, int status, String code) {
+        assertEquals(status, r.statusCode(), r::body);
+        assertEquals(code, new JsonObject(r.body()).getString("code"), r::body);
+    }
+}
