@@ -54,8 +54,9 @@ public record SpeakerIngest(SpeakerStream stream, RecognizerSession session, Str
         }
         try {
             stream.onLifecycle(onError, onEnded);
+            // The room's glossary terms are the recognizer's hints, read again at each utterance.
             RecognizerSession session = recognizer.open(new SessionOptions(language.get(), room.id() + "-" + streamId,
-                    room.settings().task()), stream);
+                    room.settings().task(), () -> room.glossary().terms()), stream);
             return new SpeakerIngest(stream, session, language.get());
         } catch (RecognizerException e) {
             stream.abandon();

@@ -162,4 +162,31 @@ class WhisperGatewayTest {
         assertEquals(400, r.statusCode());
         assertEquals("unsupported_task", new JsonObject(r.body()).getString("code"));
     }
+
+    @Test
+    void aRoomsGlossaryHintsTheRecognizerAndProtectsItsTermsInTranslation() throws Exception {
+        // A product name Whisper has no reason to spell this way, spoken by espeak-ng.
+        byte[] speech = SpokenText.pcm48k("en", "Please restart the Zylotek router and wait one minute.");
+        JsonObject plain = gw.createRoom();
+        String withoutHint;
+        try (Viewers v = speakAndWatch(plain, "es", speech, SpokenText.RATE)) {
+            withoutHint = text(finals(v.original(), 1));
+        }
+        JsonObject room = gw.createRoom();
+        JsonObject glossary = new JsonObject().put("doNotTranslate", new io.vertx.core.json.JsonArray().add("Zylotek"));
+        HttpResponse<String> put = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(gw.http("/v1/rooms/" + room.getString("room") + "/glossary")))
+                .header("Authorization", "Bearer " + room.getString("speakerToken"))
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(glossary.encode())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, put.statusCode(), put::body);
+        try (Viewers v = speakAndWatch(room, "es", speech, SpokenText.RATE)) {
+            String withHint = text(finals(v.original(), 1));
+            String spanish = text(finals(v.translated(), 1));
+            System.out.println("without hint: " + withoutHint + " | with hint: " + withHint + " | es: " + spanish);
+            assertFalse(withoutHint.contains("Zylotek"), "without the glossary Whisper spells it otherwise: " + withoutHint);
+            assertTrue(withHint.contains("Zylotek"), "the glossary's spelling: " + withHint);
+            assertTrue(spanish.contains("Zylotek"), "and the translation keeps it: " + spanish);
+        }
+    }
 }

@@ -1,6 +1,8 @@
 package io.parley.speech.recognizer;
 
+import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * What a stream asks of the recognizer.
@@ -8,8 +10,11 @@ import java.util.Objects;
  * @param language ISO 639-1 code of the speech, or {@code auto}
  * @param streamId a label for logs and thread names
  * @param task     caption the speech in its own language, or translate it into English
+ * @param hints    words the speech is likely to hold (a room's glossary: names, products,
+ *                 jargon), read again at each utterance since they may change; engines that
+ *                 can take context use them, others ignore them
  */
-public record SessionOptions(String language, String streamId, Task task) {
+public record SessionOptions(String language, String streamId, Task task, Supplier<List<String>> hints) {
 
     public static final String AUTO = "auto";
 
@@ -25,6 +30,11 @@ public record SessionOptions(String language, String streamId, Task task) {
         Objects.requireNonNull(language, "language");
         Objects.requireNonNull(streamId, "streamId");
         Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(hints, "hints");
+    }
+
+    public SessionOptions(String language, String streamId, Task task) {
+        this(language, streamId, task, List::of);
     }
 
     public SessionOptions(String language, String streamId) {

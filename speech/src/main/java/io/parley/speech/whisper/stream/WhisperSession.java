@@ -86,6 +86,7 @@ final class WhisperSession implements RecognizerSession {
     private final String fixedLanguage;
     private final Task task;
     private final RecognitionListener listener;
+    private final java.util.function.Supplier<List<String>> hints;
     private final WindowDecoder decoder;
     private final ModelRunner.Account account = new ModelRunner.Account();
     private final BlockingQueue<float[]> inbox = new LinkedBlockingQueue<>();
@@ -121,7 +122,8 @@ final class WhisperSession implements RecognizerSession {
     private long cpuAtStart;
 
     WhisperSession(WhisperRecognizer owner, WhisperEngine engine, ModelRunner runner, SileroVad.Stream vad,
-                   StreamingConfig config, String language, Task task, String streamId, RecognitionListener listener) {
+                   StreamingConfig config, String language, Task task, String streamId,
+                   java.util.function.Supplier<List<String>> hints, RecognitionListener listener) {
         this.owner = owner;
         this.engine = engine;
         this.runner = runner;
@@ -131,6 +133,7 @@ final class WhisperSession implements RecognizerSession {
         this.fixedLanguage = language;
         this.task = task;
         this.listener = listener;
+        this.hints = hints;
         this.decoder = engine.decoder().withSteps((states, tokens) -> runner.decode(states, tokens, account));
         this.thread = Thread.ofPlatform().name("whisper-" + streamId).daemon().unstarted(this::run);
     }
@@ -418,6 +421,27 @@ final class WhisperSession implements RecognizerSession {
         agreement.reset(position / (double) RATE);
     }
 
+    /**
+     * The room's terms ahead of the previous text in the prompt, as a short list Whisper takes
+     * for context: it then spells a product or a name the way the glossary does. Hints never
+     * take more than half of the prompt's budget; the earlier text keeps the rest.
+     */
+    private int[] withHints(int[] previous) {
+        List<String> terms = hints.get();
+        if (terms.isEmpty() || config.promptTokens() == 0) {
+            return previous;
+        }
+        int[] hintTokens = engine.tokenizer().encode(" " + String.join(", ", terms) + ".");
+        int budget = config.promptTokens() / 2;
+        if (hintTokens.length > budget) {
+            hintTokens = Arrays.copyOf(hintTokens, budget);
+        }
+        int keep = Math.min(previous.length, config.promptTokens() - hintTokens.length);
+        int[] out = Arrays.copyOf(hintTokens, hintTokens.length + keep);
+        System.arraycopy(previous, previous.length - keep, out, hintTokens.length, keep);
+        return out;
+    }
+
     /** Finals become the prompt of later windows, up to {@code promptTokens}, in one language. */
     private void remember(List<Segment> segments, String language) {
         if (!language.equals(historyLanguage)) {
@@ -501,7 +525,7 @@ final class WhisperSession implements RecognizerSession {
         // speech and a paragraph of prompt, Whisper tends to continue the paragraph.
         boolean prompted = language != null && language.equals(historyLanguage)
                 && (isFinal || samples >= PARTIAL_PROMPT_FROM_SECONDS * RATE);
-        int[] prompt = prompted ? history.stream().mapToInt(Integer::intValue).toArray() : new int[0];
+        int[] prompt = withHints(prompted ? history.stream().mapToInt(Integer::intValue).toArray() : new int[0]);
         DecodingOptions options = DecodingOptions.defaults().withTask(task).withLanguage(language).withPrompt(prompt)
                 .withTemperatures(isFinal ? DecodingOptions.FALLBACK : List.of(0.0))
                 .withBeamSize(isFinal ? config.beamSize() : 1)
