@@ -43,6 +43,21 @@ class CommandLineTest {
     }
 
     @Test
+    void neuralModelsAreConfigured() {
+        GatewayConfig c = CommandLine.parse(new String[0]);
+        assertEquals(NeuralMtConfig.DEFAULT_MODELS, c.neuralMt().models());
+        assertEquals(false, c.neuralMt().explicit());
+        GatewayConfig two = CommandLine.parse(new String[]{"--mt-model", "/models/enfr", "--mt-model", "mt-pten", "--mt-beam", "4"});
+        assertEquals(java.util.List.of("/models/enfr", "mt-pten"), two.neuralMt().models());
+        assertTrue(two.neuralMt().explicit());
+        assertEquals(4, two.neuralMt().beamSize());
+        assertTrue(CommandLine.parse(new String[]{"--mt-model", "none"}).neuralMt().models().isEmpty());
+        IllegalArgumentException beam = assertThrows(IllegalArgumentException.class,
+                () -> CommandLine.parse(new String[]{"--mt-beam", "40"}));
+        assertTrue(beam.getMessage().contains("beam size must be 1 to 16"), beam.getMessage());
+    }
+
+    @Test
     void webRtcMistakesAreExplained() {
         IllegalArgumentException onOff = assertThrows(IllegalArgumentException.class,
                 () -> CommandLine.parse(new String[]{"--webrtc", "yes"}));

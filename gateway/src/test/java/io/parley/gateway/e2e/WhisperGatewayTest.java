@@ -189,4 +189,34 @@ class WhisperGatewayTest {
             assertTrue(spanish.contains("Zylotek"), "and the translation keeps it: " + spanish);
         }
     }
+
+    @Test
+    void viewersOfOtherLanguagesGetPartialsTranslatedOnTheirStablePrefix() throws Exception {
+        io.parley.speech.eval.EvaluationSet.Clip clip = io.parley.speech.eval.EvaluationSet.locate()
+                .clip("librivox_sense_and_sensibility_01_austen_64kb-0870.wav");
+        io.parley.speech.audio.WavFile wav = io.parley.speech.audio.WavFile.read(clip.wav());
+        JsonObject room = gw.createRoom();
+        try (Viewers v = speakAndWatch(room, "pt", wav.pcm(), wav.sampleRate())) {
+            List<JsonObject> finals = finals(v.translated(), 1);
+            List<JsonObject> partials = v.translated().messages.stream().map(SocketClient.Received::json)
+                    .filter(j -> "caption".equals(j.getString("type")) && !j.getBoolean("final")).toList();
+            String english = text(finals(v.original(), 1)).toLowerCase();
+            System.out.println(partials.size() + " Portuguese partials, e.g. " + (partials.isEmpty() ? "-"
+                    : partials.getLast().getString("text")) + " | final: " + text(finals));
+            assertFalse(partials.isEmpty(), "partials reach the Portuguese viewer");
+            for (JsonObject p : partials) {
+                assertEquals("pt", p.getString("lang"));
+                // Only words the recognizer had settled on were translated.
+                String source = p.getJsonObject("source").getString("text").toLowerCase().replaceAll("[^a-z ]", "");
+                assertTrue(english.replaceAll("[^a-z ]", "").startsWith(source.strip()), source + " / " + english);
+            }
+            // At most one every 400 ms of speech.
+            assertTrue(partials.size() <= wav.durationSeconds() / 0.4 + 1, partials.size() + " partials");
+            // And nothing of a segment after its final.
+            long segment = finals.getFirst().getLong("segment");
+            int finalAt = v.translated().messages.stream().map(SocketClient.Received::json).toList().indexOf(finals.getFirst());
+            assertTrue(v.translated().messages.stream().skip(finalAt + 1).map(SocketClient.Received::json)
+                    .noneMatch(j -> "caption".equals(j.getString("type")) && j.getLong("segment") == segment));
+        }
+    }
 }
