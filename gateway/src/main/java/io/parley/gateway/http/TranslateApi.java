@@ -61,21 +61,20 @@ final class TranslateApi {
     }
 
     private void translate(RoutingContext ctx) {
+        JsonObject body;
+        try {
+            body = ctx.body().asJsonObject();
+        } catch (RuntimeException e) {
+            body = null;
+        }
         // With a room, its token authorizes (a support page holds one); without, the API key does.
-        boolean forRoom = ctx.body().length() > 0 && ctx.body().asString().contains("\"room\"");
-        if (config.apiKey().isPresent() && !forRoom) {
+        if (config.apiKey().isPresent() && (body == null || !body.containsKey("room"))) {
             String presented = Credentials.token(ctx.request());
             if (presented == null || !MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8),
                     config.apiKey().get().getBytes(StandardCharsets.UTF_8))) {
                 api.fail(ctx, 401, ErrorCodes.UNAUTHORIZED, "translating needs the server's API key as a Bearer token");
                 return;
             }
-        }
-        JsonObject body;
-        try {
-            body = ctx.body().asJsonObject();
-        } catch (RuntimeException e) {
-            body = null;
         }
         if (body == null) {
             api.fail(ctx, 400, ErrorCodes.BAD_JSON, "the body must be a JSON object: {\"text\", \"from\", \"to\"}");

@@ -147,6 +147,20 @@ class TranslateApiTest {
         spanish.close();
     }
 
+    @Test
+    void withAnApiKeyTheKeyOrARoomsTokenIsNeeded() throws Exception {
+        String key = "a-key-long-enough-1234";
+        TestGateway locked = gw.withConfig(gw.config.withApiKey(key));
+        JsonObject body = new JsonObject().put("text", "Good morning.").put("from", "en").put("to", "pt");
+        HttpResponse<String> none = http.send(HttpRequest.newBuilder(URI.create(locked.http("/v1/translate")))
+                .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(), HttpResponse.BodyHandlers.ofString());
+        assertError(none, 401, "unauthorized");
+        HttpResponse<String> keyed = http.send(HttpRequest.newBuilder(URI.create(locked.http("/v1/translate")))
+                .header("Authorization", "Bearer " + key)
+                .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, keyed.statusCode(), keyed::body);
+    }
+
     private static void assertError(HttpResponse<String> r, int status, String code) {
         assertEquals(status, r.statusCode(), r::body);
         assertEquals(code, new JsonObject(r.body()).getString("code"), r::body);
