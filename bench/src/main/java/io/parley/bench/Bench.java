@@ -13,8 +13,9 @@ public final class Bench {
             case "asr" -> AsrBench.run();
             case "sphinx" -> SphinxTuningBench.run();
             case "kernels" -> KernelBench.run();
+            case "mt" -> MtBench.run();
             default -> {
-                System.err.println("usage: parley bench e2e [whisper|sphinx]|asr|sphinx|kernels");
+                System.err.println("usage: parley bench e2e [whisper|sphinx]|asr|sphinx|kernels|mt");
                 System.exit(2);
                 yield null;
             }
