@@ -12,6 +12,7 @@ import io.parley.translate.apertium.ApertiumTranslator;
 import io.parley.translate.marian.engine.MarianEngine;
 import io.parley.translate.marian.engine.MarianModelDir;
 import io.parley.translate.marian.engine.MarianTranslator;
+import io.parley.translate.marian.engine.TranslationAccelerator;
 import io.parley.translate.routing.TranslationRouter;
 import io.parley.translate.service.TextTranslator;
 import io.parley.translate.service.TranslationCache;
@@ -69,9 +70,13 @@ public final class Engines implements AutoCloseable {
     }
 
     /** The configured Marian models; default ones that are not installed are reported and skipped. */
-    private static java.util.Optional<MarianTranslator> loadNeural(GatewayConfig config, Accelerator accelerator,
+    private static java.util.Optional<MarianTranslator> loadNeural(GatewayConfig config, Accelerator shared,
                                                                   Consumer<String> progress) {
         List<MarianEngine> models = new java.util.ArrayList<>();
+        if (config.neuralMt().models().isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        Accelerator accelerator = TranslationAccelerator.forModels(shared);
         for (String name : config.neuralMt().models()) {
             try {
                 long t = System.nanoTime();
@@ -82,12 +87,22 @@ public final class Engines implements AutoCloseable {
             } catch (java.io.IOException | RuntimeException e) {
                 if (config.neuralMt().explicit()) {
                     models.forEach(MarianEngine::close);
+                    if (accelerator != shared) {
+                        accelerator.close();
+                    }
                     throw new IllegalStateException("cannot load the translation model " + name + ": " + e.getMessage(), e);
                 }
                 progress.accept("neural model " + name + " not loaded (" + e.getMessage() + ")");
             }
         }
-        return models.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(new MarianTranslator(models));
+        if (models.isEmpty()) {
+            if (accelerator != shared) {
+                accelerator.close();
+            }
+            return java.util.Optional.empty();
+        }
+        // The translator closes its own accelerator with its models.
+        return java.util.Optional.of(new MarianTranslator(models, accelerator == shared ? null : accelerator));
     }
 
     /**

@@ -52,7 +52,11 @@ final class ApertiumStreamFormat {
         int n = output.length();
         while (i < n) {
             char c = output.charAt(i);
-            if (c == '\\' && i + 1 < n) {
+            if (c == '\\' && i + 2 < n && isMark(output.charAt(i + 1)) && isWordChar(output.charAt(i + 2))) {
+                // Apertium sometimes escapes its own mark; the user's own marks only ever come
+                // back inside superblanks, where escape() put them.
+                i = flag(output, i + 1, text, flagged);
+            } else if (c == '\\' && i + 1 < n) {
                 text.append(output.charAt(i + 1));
                 i += 2;
             } else if (c == '[') {
@@ -66,16 +70,10 @@ final class ApertiumStreamFormat {
                     i++;
                 }
                 i++; // the closing bracket
-            } else if ((c == '*' || c == '@' || c == '#') && i + 1 < n && isWordChar(output.charAt(i + 1))
-                    && atWordStart(output, i)) {
-                int end = i + 1;
-                while (end < n && (isWordChar(output.charAt(end)) || isInnerPunctuation(output, end))) {
-                    end++;
-                }
-                String word = output.substring(i + 1, end);
-                flagged.add(word);
-                text.append(word);
-                i = end;
+            } else if (isMark(c) && i + 1 < n && isWordChar(output.charAt(i + 1))) {
+                // Outside superblanks every mark is Apertium's (the user's are escaped in them),
+                // even one glued to the word before ("48años*Auckland"): that one gets its space back.
+                i = flag(output, i, text, flagged);
             } else {
                 text.append(c);
                 i++;
@@ -84,12 +82,23 @@ final class ApertiumStreamFormat {
         return new Translation(text.toString().strip(), flagged);
     }
 
-    private static boolean atWordStart(String s, int i) {
-        if (i == 0) {
-            return true;
+    private static boolean isMark(char c) {
+        return c == '*' || c == '@' || c == '#';
+    }
+
+    /** Takes the marked word starting after the mark at {@code mark}; returns where parsing goes on. */
+    private static int flag(String output, int mark, StringBuilder text, List<String> flagged) {
+        int end = mark + 1;
+        while (end < output.length() && (isWordChar(output.charAt(end)) || isInnerPunctuation(output, end))) {
+            end++;
         }
-        char before = s.charAt(i - 1);
-        return !isWordChar(before);
+        String word = output.substring(mark + 1, end);
+        if (!text.isEmpty() && isWordChar(text.charAt(text.length() - 1))) {
+            text.append(' ');
+        }
+        flagged.add(word);
+        text.append(word);
+        return end;
     }
 
     private static boolean isWordChar(char c) {

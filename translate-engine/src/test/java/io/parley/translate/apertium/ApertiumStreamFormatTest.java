@@ -31,6 +31,14 @@ class ApertiumStreamFormatTest {
     }
 
     @Test
+    void marksGluedToAWordOrEscapedAreStillMarks() {
+        // As Apertium writes them on real text (bench mt, en-es): glued to the word before, and escaped.
+        Translation t = ApertiumStreamFormat.parse("un hombre de 48años*Auckland en los \\@1970s");
+        assertEquals("un hombre de 48años Auckland en los 1970s", t.text());
+        assertEquals(List.of("Auckland", "1970s"), t.flaggedWords());
+    }
+
+    @Test
     void superblanksAndEscapesComeBackLiterally() {
         Translation t = ApertiumStreamFormat.parse("El [\\*]gato [\\[]es[\\]] \\/ \\^x\\$ bob[\\@]example.com");
         assertEquals("El *gato [es] / ^x$ bob@example.com", t.text());

@@ -45,7 +45,15 @@ public final class MarianTranslator implements Translator {
     private final java.util.concurrent.atomic.AtomicLong sentences = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closed;
 
+    private final io.parley.kernels.accel.Accelerator ownAccelerator;
+
     public MarianTranslator(List<MarianEngine> models) {
+        this(models, null);
+    }
+
+    /** With {@code ownAccelerator} (may be null): an accelerator the models run on that this translator closes. */
+    public MarianTranslator(List<MarianEngine> models, io.parley.kernels.accel.Accelerator ownAccelerator) {
+        this.ownAccelerator = ownAccelerator;
         for (MarianEngine e : models) {
             if (engines.putIfAbsent(e.dir().pair(), e) != null) {
                 throw new IllegalArgumentException("two models translate " + e.dir().pair() + ": "
@@ -164,6 +172,9 @@ public final class MarianTranslator implements Translator {
         }
         for (MarianEngine e : engines.values()) {
             e.close();
+        }
+        if (ownAccelerator != null) {
+            ownAccelerator.close();
         }
     }
 }
