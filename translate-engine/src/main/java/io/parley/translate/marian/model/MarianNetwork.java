@@ -3,6 +3,8 @@ package io.parley.translate.marian.model;
 import io.parley.kernels.accel.Accelerator;
 import io.parley.kernels.accel.DeviceArray;
 import io.parley.kernels.accel.DeviceWeights;
+import io.parley.kernels.nn.AttentionKernels;
+import io.parley.kernels.nn.NormKernels;
 import io.parley.kernels.tensor.Int8Weights;
 
 import java.io.IOException;
@@ -15,8 +17,9 @@ import java.util.List;
  * (in place of self-attention, so a decoder step carries one state vector per layer instead of
  * a growing key/value cache), cross-attention over the encoder's output, and a feed-forward
  * block. Every affine layer runs with its 8-bit weights through the {@link Accelerator}
- * ({@link QuantizedLinear}); the small per-element steps (layer norms, the SSRU gate,
- * attention over a sentence's few dozen positions) run here.
+ * ({@link QuantizedLinear}); the small per-element steps run on the host: layer norms and
+ * attention over a sentence's few dozen positions with gpu-kernels' reference kernels, the SSRU
+ * gate here.
  *
  * <p>Marian's conventions, which a reimplementation must follow to give the same words:
  * embeddings are scaled by √dim before sinusoidal positions are added (sines in the first
@@ -41,19 +44,34 @@ public final class MarianNetwork implements AutoCloseable {
         }
     }
 
-    private record Attention(QuantizedLinear q, QuantizedLinear k, QuantizedLinear v, QuantizedLinear o, Norm norm) {
+    private record Attention(QuantizedLinear q, QuantizedLinear k, QuantizedLinear v, QuantizedLinear o, Norm norm)
+            implements AutoCloseable {
         static Attention load(Accelerator acc, MarianFile f, String p) {
             return new Attention(QuantizedLinear.load(acc, f, p + "_Wq", p + "_bq"),
                     QuantizedLinear.load(acc, f, p + "_Wk", p + "_bk"),
                     QuantizedLinear.load(acc, f, p + "_Wv", p + "_bv"),
                     QuantizedLinear.load(acc, f, p + "_Wo", p + "_bo"), Norm.load(f, p + "_Wo"));
         }
+
+        @Override
+        public void close() {
+            q.close();
+            k.close();
+            v.close();
+            o.close();
+        }
     }
 
-    private record FeedForward(QuantizedLinear w1, QuantizedLinear w2, Norm norm) {
+    private record FeedForward(QuantizedLinear w1, QuantizedLinear w2, Norm norm) implements AutoCloseable {
         static FeedForward load(Accelerator acc, MarianFile f, String p) {
             return new FeedForward(QuantizedLinear.load(acc, f, p + "_W1", p + "_b1"),
                     QuantizedLinear.load(acc, f, p + "_W2", p + "_b2"), Norm.load(f, p + "_ffn"));
+        }
+
+        @Override
+        public void close() {
+            w1.close();
+            w2.close();
         }
     }
 
@@ -261,62 +279,20 @@ public final class MarianNetwork implements AutoCloseable {
         addNorm(x, y, ffn.norm(), m);
     }
 
-    /** Post-norm residual: {@code x = LayerNorm(x + y)}. */
+    /** Post-norm residual: {@code x = LayerNorm(x + y)}, with the reference layer-norm kernel. */
     private void addNorm(float[] x, float[] y, Norm norm, int m) {
-        int d = config.dim();
-        for (int r = 0; r < m; r++) {
-            int o = r * d;
-            double mean = 0;
-            for (int j = 0; j < d; j++) {
-                x[o + j] += y[o + j];
-                mean += x[o + j];
-            }
-            mean /= d;
-            double var = 0;
-            for (int j = 0; j < d; j++) {
-                double c = x[o + j] - mean;
-                var += c * c;
-            }
-            var /= d;
-            float inv = (float) (1.0 / Math.sqrt(var + LN_EPS));
-            for (int j = 0; j < d; j++) {
-                x[o + j] = (float) ((x[o + j] - mean) * inv) * norm.scale()[j] + norm.bias()[j];
-            }
+        int n = m * config.dim();
+        for (int i = 0; i < n; i++) {
+            x[i] += y[i];
         }
+        NormKernels.layerNorm(x, norm.scale(), norm.bias(), x, m, config.dim(), LN_EPS);
     }
 
-    /** Multi-head attention of {@code tq} queries over {@code tk} keys, no mask. */
+    /** Multi-head attention of {@code tq} queries over all {@code tk} keys, with the reference kernel. */
     private float[] attend(float[] q, int tq, float[] k, float[] v, int tk) {
-        int d = config.dim();
-        int heads = config.heads();
-        int hd = config.headDim();
-        float scale = (float) (1.0 / Math.sqrt(hd));
-        float[] out = new float[tq * d];
-        float[] w = new float[tk];
-        for (int h = 0; h < heads; h++) {
-            for (int i = 0; i < tq; i++) {
-                float max = Float.NEGATIVE_INFINITY;
-                for (int j = 0; j < tk; j++) {
-                    float sum = 0f;
-                    for (int e = 0; e < hd; e++) {
-                        sum += q[i * d + h * hd + e] * k[j * d + h * hd + e];
-                    }
-                    w[j] = sum * scale;
-                    max = Math.max(max, w[j]);
-                }
-                float total = 0f;
-                for (int j = 0; j < tk; j++) {
-                    w[j] = (float) Math.exp(w[j] - max);
-                    total += w[j];
-                }
-                for (int j = 0; j < tk; j++) {
-                    float p = w[j] / total;
-                    for (int e = 0; e < hd; e++) {
-                        out[i * d + h * hd + e] += p * v[j * d + h * hd + e];
-                    }
-                }
-            }
-        }
+        float[] out = new float[tq * config.dim()];
+        AttentionKernels.attention(q, k, v, out, new float[config.heads() * tq * tk], config.heads(), config.headDim(),
+                tq, tk, 0, 0);
         return out;
     }
 
@@ -359,22 +335,14 @@ public final class MarianNetwork implements AutoCloseable {
     @Override
     public void close() {
         for (EncoderLayer l : encoder) {
-            l.self().q().close();
-            l.self().k().close();
-            l.self().v().close();
-            l.self().o().close();
-            l.ffn().w1().close();
-            l.ffn().w2().close();
+            l.self().close();
+            l.ffn().close();
         }
         for (DecoderLayer l : decoder) {
             l.rnnW().close();
             l.rnnWf().close();
-            l.context().q().close();
-            l.context().k().close();
-            l.context().v().close();
-            l.context().o().close();
-            l.ffn().w1().close();
-            l.ffn().w2().close();
+            l.context().close();
+            l.ffn().close();
         }
     }
 }
