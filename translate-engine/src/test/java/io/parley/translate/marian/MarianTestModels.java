@@ -6,7 +6,6 @@ import io.parley.kernels.accel.AcceleratorFactory;
 import io.parley.translate.marian.engine.MarianEngine;
 import io.parley.translate.marian.engine.MarianModelDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -25,15 +24,7 @@ public final class MarianTestModels {
 
     /** The folder of a cached model ({@code mt-enpt}, {@code mt-pten}); fails with how to get it. */
     public static Path dir(String name) {
-        String cache = System.getenv("PARLEY_MODELS");
-        Path root = cache != null && !cache.isBlank() ? Path.of(cache)
-                : Path.of(System.getProperty("user.home"), ".cache", "parley", "models");
-        Path dir = root.resolve(name);
-        if (!Files.isRegularFile(dir.resolve(".complete"))) {
-            throw new IllegalStateException("the translation model " + name + " is not in " + root
-                    + "; run tools/models.sh ensure " + name + " (./parley test does)");
-        }
-        return dir;
+        return MarianModelDir.locate(name);
     }
 
     public static synchronized Accelerator jvm() {

@@ -1,5 +1,7 @@
 package io.parley.translate.marian.text;
 
+import io.parley.translate.marian.engine.MarianModelDir;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,17 +44,9 @@ class SentencePieceModelTest {
     record FixtureLine(int line, String vocab, String sentence, int[] ids, String decoded) {
     }
 
-    /** Parley's model cache, as tools/models.sh and the speech module's ModelLocator define it. */
-    static Path modelCache() {
-        String configured = System.getProperty("parley.models", System.getenv("PARLEY_MODELS"));
-        if (configured != null && !configured.isBlank()) {
-            return Path.of(configured);
-        }
-        return Path.of(System.getProperty("user.home"), ".cache", "parley", "models");
-    }
-
     static Path vocab(String model, String file) {
-        Path path = modelCache().resolve(model).resolve(file);
+        // The cache as tools/models.sh fills it; a model that is not there fails with how to get it.
+        Path path = MarianModelDir.locate(model).resolve(file);
         if (!Files.isRegularFile(path)) {
             fail("the Bergamot vocabulary " + path + " is missing: run tools/models.sh ensure mt-enpt mt-pten"
                     + " (./parley test does it), or set PARLEY_MODELS to the model cache");
