@@ -1,5 +1,7 @@
 package io.parley.bench;
 
+import io.parley.speech.eval.EvaluationSet;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,10 +14,7 @@ import java.util.stream.Stream;
 
 /**
  * The shared MT evaluation sets, {@code mt/<src>-<tgt>/src.txt} and {@code ref.txt} aligned line
- * by line, found as {@code io.parley.speech.eval.EvaluationSet} finds its data: the
- * {@code parley.testdata} system property, {@code PARLEY_TESTDATA}, or {@code ../shared/testdata}
- * beside the repository. (translate-engine's {@code MtTestData} does the same for its tests; main
- * code cannot use test classes.)
+ * by line, in the shared test data folder that {@link EvaluationSet#findTestdata} finds.
  */
 final class MtData {
 
@@ -30,22 +29,7 @@ final class MtData {
     }
 
     static Path root() {
-        String configured = System.getProperty("parley.testdata", System.getenv("PARLEY_TESTDATA"));
-        List<Path> candidates = new ArrayList<>();
-        if (configured != null && !configured.isBlank()) {
-            candidates.add(Path.of(configured));
-        }
-        Path dir = Path.of("").toAbsolutePath();
-        for (int up = 0; up < 4 && dir != null; up++, dir = dir.getParent()) {
-            candidates.add(dir.resolve("../shared/testdata"));
-        }
-        for (Path c : candidates) {
-            if (Files.isDirectory(c.resolve("mt"))) {
-                return c.resolve("mt").normalize();
-            }
-        }
-        throw new IllegalStateException("MT evaluation data not found; looked in " + candidates
-                + " (set PARLEY_TESTDATA to the folder holding mt/<src>-<tgt>/src.txt and ref.txt)");
+        return EvaluationSet.findTestdata("mt").resolve("mt");
     }
 
     /** Every pair folder holding both files, sorted by name. */

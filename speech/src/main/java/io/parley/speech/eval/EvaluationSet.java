@@ -35,6 +35,15 @@ public final class EvaluationSet {
     }
 
     public static EvaluationSet locate() {
+        return new EvaluationSet(findTestdata("audio/references.tsv"));
+    }
+
+    /**
+     * The shared test data folder that holds {@code required} (a file or folder inside it, e.g.
+     * {@code mt}): the {@code parley.testdata} property, {@code PARLEY_TESTDATA}, or
+     * {@code ../shared/testdata} beside the repository or one of its modules.
+     */
+    public static Path findTestdata(String required) {
         String configured = System.getProperty("parley.testdata", System.getenv("PARLEY_TESTDATA"));
         List<Path> candidates = new ArrayList<>();
         if (configured != null && !configured.isBlank()) {
@@ -45,12 +54,12 @@ public final class EvaluationSet {
             candidates.add(dir.resolve("../shared/testdata"));
         }
         for (Path c : candidates) {
-            if (Files.isRegularFile(c.resolve("audio/references.tsv"))) {
-                return new EvaluationSet(c.normalize());
+            if (Files.exists(c.resolve(required))) {
+                return c.normalize();
             }
         }
         throw new IllegalStateException("evaluation data not found; looked in " + candidates
-                + " (set PARLEY_TESTDATA to the folder holding audio/references.tsv)");
+                + " (set PARLEY_TESTDATA to the folder holding " + required + ")");
     }
 
     public Path root() {
