@@ -77,6 +77,8 @@ public final class Engines implements AutoCloseable {
             return java.util.Optional.empty();
         }
         Accelerator accelerator = TranslationAccelerator.forModels(shared);
+        // A backend made for translation alone is the translator's to close; the shared one is not.
+        Accelerator own = accelerator == shared ? null : accelerator;
         for (String name : config.neuralMt().models()) {
             try {
                 long t = System.nanoTime();
@@ -87,8 +89,8 @@ public final class Engines implements AutoCloseable {
             } catch (java.io.IOException | RuntimeException e) {
                 if (config.neuralMt().explicit()) {
                     models.forEach(MarianEngine::close);
-                    if (accelerator != shared) {
-                        accelerator.close();
+                    if (own != null) {
+                        own.close();
                     }
                     throw new IllegalStateException("cannot load the translation model " + name + ": " + e.getMessage(), e);
                 }
@@ -96,13 +98,12 @@ public final class Engines implements AutoCloseable {
             }
         }
         if (models.isEmpty()) {
-            if (accelerator != shared) {
-                accelerator.close();
+            if (own != null) {
+                own.close();
             }
             return java.util.Optional.empty();
         }
-        // The translator closes its own accelerator with its models.
-        return java.util.Optional.of(new MarianTranslator(models, accelerator == shared ? null : accelerator));
+        return java.util.Optional.of(new MarianTranslator(models, own));
     }
 
     /**

@@ -10,17 +10,53 @@ import io.parley.gateway.ws.Credentials;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 
 /** What every HTTP handler shares: room authorization and answers in the v1 error format. */
 final class ApiSupport {
 
     private final RoomRegistry rooms;
     private final GatewayMetrics metrics;
+    private final Optional<String> apiKey;
 
-    ApiSupport(RoomRegistry rooms, GatewayMetrics metrics) {
+    ApiSupport(RoomRegistry rooms, GatewayMetrics metrics, Optional<String> apiKey) {
         this.rooms = rooms;
         this.metrics = metrics;
+        this.apiKey = apiKey;
+    }
+
+    /**
+     * Whether the request may do what the server's API key guards ({@code what}, for the
+     * message): true when the server has no key or the request presents it; otherwise answers 401.
+     */
+    boolean apiKeyAccepted(RoutingContext ctx, String what) {
+        if (apiKey.isEmpty()) {
+            return true;
+        }
+        String presented = Credentials.token(ctx.request());
+        if (presented != null && MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8),
+                apiKey.get().getBytes(StandardCharsets.UTF_8))) {
+            return true;
+        }
+        fail(ctx, 401, ErrorCodes.UNAUTHORIZED, what + " needs the server's API key as a Bearer token");
+        return false;
+    }
+
+    /** The request's body as a JSON object, or null when it is not one. */
+    static JsonObject jsonObject(RoutingContext ctx) {
+        try {
+            return ctx.body().asJsonObject();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The failure a future completed with, out of its CompletionException wrapper. */
+    static Throwable cause(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
     /** The room named by {@code roomId}, if the request's token opens it; otherwise answers with the error. */

@@ -31,8 +31,6 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
@@ -59,7 +57,7 @@ public final class HttpApi {
         this.engines = engines;
         this.rooms = rooms;
         this.metrics = metrics;
-        this.api = new ApiSupport(rooms, metrics);
+        this.api = new ApiSupport(rooms, metrics, config.apiKey());
         this.whip = new WhipApi(vertx, whipSessions, api);
     }
 
@@ -79,7 +77,7 @@ public final class HttpApi {
         router.get("/v1/rooms/:room").handler(this::roomInfo);
         router.get("/v1/languages").handler(this::languages);
         whip.mount(router);
-        new TranslateApi(vertx, config, engines.textTranslator(), translatableLanguages(), api).mount(router);
+        new TranslateApi(vertx, engines.textTranslator(), translatableLanguages(), api).mount(router);
         router.get("/healthz").handler(this::health);
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
@@ -94,13 +92,8 @@ public final class HttpApi {
     // ---- rooms ----
 
     private void createRoom(RoutingContext ctx) {
-        if (config.apiKey().isPresent()) {
-            String presented = Credentials.token(ctx.request());
-            if (presented == null || !MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8),
-                    config.apiKey().get().getBytes(StandardCharsets.UTF_8))) {
-                fail(ctx, 401, ErrorCodes.UNAUTHORIZED, "creating a room needs the server's API key as a Bearer token");
-                return;
-            }
+        if (!api.apiKeyAccepted(ctx, "creating a room")) {
+            return;
         }
         RoomSettings settings = RoomSettings.defaults();
         if (ctx.body().length() > 0) {

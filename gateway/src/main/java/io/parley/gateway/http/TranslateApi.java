@@ -1,10 +1,8 @@
 package io.parley.gateway.http;
 
-import io.parley.gateway.config.GatewayConfig;
 import io.parley.gateway.protocol.ErrorCodes;
 import io.parley.gateway.protocol.GlossaryJson;
 import io.parley.gateway.room.RoomTokens;
-import io.parley.gateway.ws.Credentials;
 import io.parley.translate.api.LanguageCodes;
 import io.parley.translate.api.TranslationException;
 import io.parley.translate.service.Glossary;
@@ -15,12 +13,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * Text translation for the support use and for tests, and rooms' glossaries:
@@ -40,15 +35,13 @@ final class TranslateApi {
     static final int MAX_TEXT_CHARS = 5000;
 
     private final Vertx vertx;
-    private final GatewayConfig config;
     private final TextTranslator translator;
     private final java.util.Set<String> languages;
     private final ApiSupport api;
 
-    TranslateApi(Vertx vertx, GatewayConfig config, TextTranslator translator, java.util.Set<String> languages,
+    TranslateApi(Vertx vertx, TextTranslator translator, java.util.Set<String> languages,
                  ApiSupport api) {
         this.vertx = vertx;
-        this.config = config;
         this.translator = translator;
         this.languages = languages;
         this.api = api;
@@ -61,20 +54,10 @@ final class TranslateApi {
     }
 
     private void translate(RoutingContext ctx) {
-        JsonObject body;
-        try {
-            body = ctx.body().asJsonObject();
-        } catch (RuntimeException e) {
-            body = null;
-        }
+        JsonObject body = ApiSupport.jsonObject(ctx);
         // With a room, its token authorizes (a support page holds one); without, the API key does.
-        if (config.apiKey().isPresent() && (body == null || !body.containsKey("room"))) {
-            String presented = Credentials.token(ctx.request());
-            if (presented == null || !MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8),
-                    config.apiKey().get().getBytes(StandardCharsets.UTF_8))) {
-                api.fail(ctx, 401, ErrorCodes.UNAUTHORIZED, "translating needs the server's API key as a Bearer token");
-                return;
-            }
+        if ((body == null || !body.containsKey("room")) && !api.apiKeyAccepted(ctx, "translating")) {
+            return;
         }
         if (body == null) {
             api.fail(ctx, 400, ErrorCodes.BAD_JSON, "the body must be a JSON object: {\"text\", \"from\", \"to\"}");
@@ -129,7 +112,7 @@ final class TranslateApi {
         }
         CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).whenComplete((v, error) -> vertx.runOnContext(x -> {
             if (error != null) {
-                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                Throwable cause = ApiSupport.cause(error);
                 String code = cause instanceof TranslationException te ? te.code() : ErrorCodes.TRANSLATION_FAILED;
                 api.fail(ctx, 502, code, "the translation failed: " + cause.getMessage());
                 return;
@@ -172,12 +155,7 @@ final class TranslateApi {
 
     private void putGlossary(RoutingContext ctx) {
         api.authorize(ctx, RoomTokens.Access.SPEAKER).ifPresent(room -> {
-            JsonObject body;
-            try {
-                body = ctx.body().asJsonObject();
-            } catch (RuntimeException e) {
-                body = null;
-            }
+            JsonObject body = ApiSupport.jsonObject(ctx);
             if (body == null) {
                 api.fail(ctx, 400, ErrorCodes.BAD_JSON, "the body must be a JSON object: {\"terms\": [...], \"doNotTranslate\": [...]}");
                 return;

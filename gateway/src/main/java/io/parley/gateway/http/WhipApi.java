@@ -11,7 +11,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
 
 /**
  * WebRTC ingest by WHIP (RFC 9725):
@@ -95,7 +94,7 @@ final class WhipApi {
     }
 
     private void refuse(RoutingContext ctx, Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable cause = ApiSupport.cause(error);
         if (cause instanceof IngestRefused refused) {
             int status = switch (refused.code()) {
                 case ErrorCodes.BAD_SDP, ErrorCodes.UNSUPPORTED_LANGUAGE, ErrorCodes.INVALID_REQUEST -> 400;

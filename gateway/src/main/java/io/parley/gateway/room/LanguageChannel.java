@@ -85,9 +85,7 @@ final class LanguageChannel {
     }
 
     private CompletableFuture<Caption> translate(Caption source) {
-        return CompletableFuture.supplyAsync(() -> translator.translate(source.lang(), lang, source.text(),
-                        room.glossary()), executor)
-                .thenCompose(f -> f)
+        return translateAsync(source.lang(), source.text())
                 .handle((result, error) -> {
                     if (error != null) {
                         // The final is still delivered, in its own language and marked so: never lost.
@@ -98,6 +96,12 @@ final class LanguageChannel {
                     metrics.translated();
                     return source.translated(lang, result.text(), result.flagged());
                 });
+    }
+
+    /** Translates into this channel's language with the room's glossary, submitted from a worker, not under the lock. */
+    private CompletableFuture<TextTranslator.Result> translateAsync(String from, String text) {
+        return CompletableFuture.supplyAsync(() -> translator.translate(from, lang, text, room.glossary()), executor)
+                .thenCompose(f -> f);
     }
 
     // ---- partials ----
@@ -121,9 +125,7 @@ final class LanguageChannel {
         st.lastPrefix = stablePrefix;
         st.lastNanos = now;
         Caption source = partial.withText(stablePrefix);
-        CompletableFuture.supplyAsync(() -> translator.translate(partial.lang(), lang, stablePrefix, room.glossary()),
-                        executor)
-                .thenCompose(f -> f)
+        translateAsync(partial.lang(), stablePrefix)
                 .whenComplete((result, error) -> room.afterPartialTranslation(() -> {
                     st.inFlight = false;
                     if (error == null && !finalized.contains(partial.segment())) {
