@@ -1,6 +1,5 @@
 package io.parley.gateway.whip;
 
-import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
 import dev.onvoid.webrtc.PeerConnectionObserver;
 import dev.onvoid.webrtc.RTCAnswerOptions;
 import dev.onvoid.webrtc.RTCIceCandidate;
@@ -10,7 +9,6 @@ import dev.onvoid.webrtc.RTCPeerConnectionState;
 import dev.onvoid.webrtc.RTCRtpTransceiver;
 import dev.onvoid.webrtc.RTCSdpType;
 import dev.onvoid.webrtc.RTCSessionDescription;
-import dev.onvoid.webrtc.SetSessionDescriptionObserver;
 import dev.onvoid.webrtc.media.MediaStreamTrack;
 import dev.onvoid.webrtc.media.audio.AudioTrack;
 import dev.onvoid.webrtc.media.audio.AudioTrackSink;
@@ -55,28 +53,18 @@ final class WhipPeer {
         WhipPeer peer = new WhipPeer(stack, sink, onState);
         peer.pc = stack.factory().createPeerConnection(stack.peerConfiguration(), peer.observer());
         CompletableFuture<Void> remote = new CompletableFuture<>();
-        peer.pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.OFFER, offerSdp), observe(remote));
+        peer.pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.OFFER, offerSdp), SdpFutures.set(remote));
         return remote
                 .exceptionallyCompose(e -> CompletableFuture.failedFuture(
                         new IllegalArgumentException("the offer was refused: " + e.getMessage())))
                 .thenCompose(v -> {
                     CompletableFuture<RTCSessionDescription> answer = new CompletableFuture<>();
-                    peer.pc.createAnswer(new RTCAnswerOptions(), new CreateSessionDescriptionObserver() {
-                        @Override
-                        public void onSuccess(RTCSessionDescription description) {
-                            answer.complete(description);
-                        }
-
-                        @Override
-                        public void onFailure(String error) {
-                            answer.completeExceptionally(new IllegalArgumentException("no answer to this offer: " + error));
-                        }
-                    });
+                    peer.pc.createAnswer(new RTCAnswerOptions(), SdpFutures.created(answer, "no answer to this offer"));
                     return answer;
                 })
                 .thenCompose(answer -> {
                     CompletableFuture<Void> local = new CompletableFuture<>();
-                    peer.pc.setLocalDescription(answer, observe(local));
+                    peer.pc.setLocalDescription(answer, SdpFutures.set(local));
                     return local;
                 })
                 .thenCompose(v -> peer.gathered
@@ -143,20 +131,6 @@ final class WhipPeer {
                     track = audio;
                     audio.addSink(sink);
                 }
-            }
-        };
-    }
-
-    private static SetSessionDescriptionObserver observe(CompletableFuture<Void> done) {
-        return new SetSessionDescriptionObserver() {
-            @Override
-            public void onSuccess() {
-                done.complete(null);
-            }
-
-            @Override
-            public void onFailure(String error) {
-                done.completeExceptionally(new IllegalArgumentException(error));
             }
         };
     }

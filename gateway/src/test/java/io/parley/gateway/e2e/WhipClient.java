@@ -1,6 +1,5 @@
 package io.parley.gateway.e2e;
 
-import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
 import dev.onvoid.webrtc.PeerConnectionFactory;
 import dev.onvoid.webrtc.PeerConnectionObserver;
 import dev.onvoid.webrtc.RTCConfiguration;
@@ -13,9 +12,9 @@ import dev.onvoid.webrtc.RTCRtpTransceiverDirection;
 import dev.onvoid.webrtc.RTCRtpTransceiverInit;
 import dev.onvoid.webrtc.RTCSdpType;
 import dev.onvoid.webrtc.RTCSessionDescription;
-import dev.onvoid.webrtc.SetSessionDescriptionObserver;
 import dev.onvoid.webrtc.media.audio.AudioTrack;
 import dev.onvoid.webrtc.media.audio.CustomAudioSource;
+import io.parley.gateway.whip.SdpFutures;
 import dev.onvoid.webrtc.media.audio.AudioDeviceModule;
 import dev.onvoid.webrtc.media.audio.AudioLayer;
 
@@ -95,19 +94,9 @@ final class WhipClient implements AutoCloseable {
     static WhipClient create(String token) throws Exception {
         WhipClient c = new WhipClient(token);
         CompletableFuture<RTCSessionDescription> offer = new CompletableFuture<>();
-        c.pc.createOffer(new RTCOfferOptions(), new CreateSessionDescriptionObserver() {
-            @Override
-            public void onSuccess(RTCSessionDescription d) {
-                offer.complete(d);
-            }
-
-            @Override
-            public void onFailure(String error) {
-                offer.completeExceptionally(new IllegalStateException(error));
-            }
-        });
+        c.pc.createOffer(new RTCOfferOptions(), SdpFutures.created(offer, "no offer"));
         CompletableFuture<Void> set = new CompletableFuture<>();
-        c.pc.setLocalDescription(offer.get(10, TimeUnit.SECONDS), observe(set));
+        c.pc.setLocalDescription(offer.get(10, TimeUnit.SECONDS), SdpFutures.set(set));
         set.get(10, TimeUnit.SECONDS);
         c.gathered.get(10, TimeUnit.SECONDS);
         return c;
@@ -127,7 +116,7 @@ final class WhipClient implements AutoCloseable {
         if (r.statusCode() == 201) {
             location = URI.create(url).resolve(r.headers().firstValue("Location").orElseThrow());
             CompletableFuture<Void> set = new CompletableFuture<>();
-            pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.ANSWER, r.body()), observe(set));
+            pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.ANSWER, r.body()), SdpFutures.set(set));
             set.get(10, TimeUnit.SECONDS);
             connected.get(15, TimeUnit.SECONDS);
             startNanos = System.nanoTime();
@@ -177,19 +166,5 @@ final class WhipClient implements AutoCloseable {
     public void close() {
         pc.close();
         source.dispose();
-    }
-
-    private static SetSessionDescriptionObserver observe(CompletableFuture<Void> done) {
-        return new SetSessionDescriptionObserver() {
-            @Override
-            public void onSuccess() {
-                done.complete(null);
-            }
-
-            @Override
-            public void onFailure(String error) {
-                done.completeExceptionally(new IllegalStateException(error));
-            }
-        };
     }
 }
