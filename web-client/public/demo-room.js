@@ -3,22 +3,40 @@
 // The widget itself needs none of this: it only takes a room and a token.
 
 /** POST /v1/rooms: {room, task, speakerToken, viewerToken}. */
-export async function createRoom() {
+async function createRoom() {
   const res = await fetch('/v1/rooms', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
   const body = await res.json().catch(() => ({}));
   if (!res.ok) throw new Error(body.message || `HTTP ${res.status}`);
   return body;
 }
 
+/**
+ * Wires the page's "New room" button and reopens the room the URL fragment keeps: each room,
+ * new or kept, goes to {@code useRoom}.
+ */
+export function offerRooms(useRoom) {
+  document.querySelector('#new-room').onclick = async () => {
+    try {
+      const r = await createRoom();
+      saveRoomInHash(r);
+      useRoom(r);
+    } catch (e) {
+      document.querySelector('#room-info').textContent = `Could not make a room: ${e.message}`;
+    }
+  };
+  const saved = roomFromHash();
+  if (saved) useRoom(saved);
+}
+
 /** The room kept in the fragment (#room=..&speak=..&view=..), or null. */
-export function roomFromHash() {
+function roomFromHash() {
   const hash = new URLSearchParams(location.hash.slice(1));
   const room = hash.get('room');
   return room ? { room, speakerToken: hash.get('speak'), viewerToken: hash.get('view') } : null;
 }
 
 /** Keeps the room in the fragment: the tokens never reach a server log through it. */
-export function saveRoomInHash(r) {
+function saveRoomInHash(r) {
   history.replaceState(null, '', `#room=${r.room}&speak=${r.speakerToken}&view=${r.viewerToken}`);
 }
 

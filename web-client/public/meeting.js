@@ -2,7 +2,7 @@
 // room. The page only makes the room and hands each widget its room and token; speaking,
 // captions, reconnecting and the language pickers are the widgets' own.
 
-import { createRoom, gatewayLanguages, roomFromHash, saveRoomInHash, viewerLink } from './demo-room.js';
+import { gatewayLanguages, offerRooms, viewerLink } from './demo-room.js';
 
 const $ = (sel) => document.querySelector(sel);
 const speakerWidget = $('#speaker');
@@ -44,15 +44,6 @@ function addViewer(lang) {
   $('#viewers').append(card);
 }
 
-$('#new-room').onclick = async () => {
-  try {
-    const r = await createRoom();
-    saveRoomInHash(r);
-    useRoom(r);
-  } catch (e) {
-    $('#room-info').textContent = `Could not make a room: ${e.message}`;
-  }
-};
 $('#copy-link').onclick = () => navigator.clipboard?.writeText($('#share-link').value);
 $('#speaker-name').oninput = (e) => speakerWidget.setAttribute('speaker', e.target.value || 'Speaker');
 $('#speaker-lang').onchange = (e) => speakerWidget.setAttribute('language', e.target.value);
@@ -61,8 +52,7 @@ $('#add-viewer').onclick = () => addViewer($('#add-lang').value);
 // English and Spanish viewers from the start; others on demand.
 addViewer('en');
 addViewer('es');
-const saved = roomFromHash();
-if (saved) useRoom(saved);
+offerRooms(useRoom);
 
 gatewayLanguages().then((langs) => {
   const add = $('#add-lang');

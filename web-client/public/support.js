@@ -3,7 +3,7 @@
 // customer in English and the customer reads the agent in theirs. Both speak with the room's
 // one speaker token; the gateway tells their captions apart by the speaker name.
 
-import { createRoom, gatewayLanguages, roomFromHash, saveRoomInHash } from './demo-room.js';
+import { gatewayLanguages, offerRooms } from './demo-room.js';
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -23,18 +23,7 @@ function setCustomerLanguage(lang, name) {
   $('#customer-lang-name').textContent = name;
 }
 
-$('#new-room').onclick = async () => {
-  try {
-    const r = await createRoom();
-    saveRoomInHash(r);
-    useRoom(r);
-  } catch (e) {
-    $('#room-info').textContent = `Could not make a room: ${e.message}`;
-  }
-};
-
-const saved = roomFromHash();
-if (saved) useRoom(saved);
+offerRooms(useRoom);
 
 gatewayLanguages().then((langs) => {
   // Languages the customer can both be recognised in and read captions in.
