@@ -35,8 +35,6 @@ final class Gemm {
      * whose 48 KiB slices fill a 48 KiB L1 and are evicted by the rows.
      */
     static final int KC = 128;
-    /** Multiply-adds below which a few-rows product is not split further over threads. */
-    static final int MIN_TASK_MACS = 1 << 17;
     /**
      * Rows per block of packed activations (384 x 128 floats, 192 KiB, in L2). Every block sweeps
      * all the weights once, so larger blocks mean fewer sweeps; at 96 rows two threads spent a
@@ -63,12 +61,8 @@ final class Gemm {
         int k = w.cols;
         int n = w.rows;
         if (m <= STREAM_ROWS) {
-            // Few rows: split the panels over threads; each streams its panels once. A task gets
-            // at least MIN_TASK_MACS of work: a small layer (a 256-wide translation model's
-            // decoder step) is faster on one thread than split into tasks that each take less
-            // time than handing them out does.
-            int panelsPerTask = Math.max(2, (int) Math.ceil(MIN_TASK_MACS / (double) ((long) m * k * NR)));
-            loop.forRange(w.panels, panelsPerTask, (from, to) -> {
+            // Few rows: split the panels over threads; each streams its panels once.
+            loop.forRange(w.panels, 2, (from, to) -> {
                 for (int panel = from; panel < to; panel++) {
                     if (m > 4 && L >= 16) {
                         streamPanel8(x, 0, m, k, w, panel, y, n);
