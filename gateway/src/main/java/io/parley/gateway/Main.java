@@ -20,8 +20,9 @@ public final class Main {
         GatewayConfig config;
         try {
             config = CommandLine.parse(args);
+            ParleyServer.checkExposure(config);
         } catch (CommandLine.HelpRequested help) {
-            System.out.print(CommandLine.USAGE);
+            System.out.print(help.text());
             return;
         } catch (IllegalArgumentException e) {
             System.err.println("parley: " + e.getMessage());
@@ -40,22 +41,26 @@ public final class Main {
         Vertx vertx = Vertx.vertx();
         ParleyServer server;
         try {
-            server = ParleyServer.start(vertx, config, engines).await(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            System.err.println("parley: cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage());
+            server = ParleyServer.start(vertx, config, engines, line -> System.out.println("  " + line));
+        } catch (RuntimeException e) {
+            System.err.println("parley: " + e.getMessage());
             engines.close();
             vertx.close();
             System.exit(1);
             return;
         }
-        String host = config.host().equals("0.0.0.0") ? "localhost" : config.host();
-        String url = "http://" + host + ":" + server.port() + "/";
+        String host = config.host().equals("0.0.0.0") || config.host().equals("::") ? "localhost" : config.host();
+        String url = (server.tls() ? "https" : "http") + "://" + host + ":" + server.port() + "/";
         System.out.printf("%nParley is listening on %s (ready in %.1f s)%n", url, (System.nanoTime() - t0) / 1e9);
         System.out.println("  demo page:     " + url + "  (meeting: " + url + "meeting.html, support: " + url
                 + "support.html)");
         System.out.println("  widget:        <script src=\"" + url + "widget.js\"></script> <parley-captions room=... token=...>");
         System.out.println("  WebRTC ingest: " + server.webRtcUnavailable().map(why -> "off: " + why)
                 .orElse("WHIP at POST " + url + "v1/rooms/{room}/whip"));
+        System.out.println("  security:      " + (server.tls() ? "TLS" : "plain HTTP") + "; rooms and text translation "
+                + (config.security().apiKey().isPresent() ? "need the API key or an admin token"
+                : "are open to whoever reaches " + config.host() + " (no API key)")
+                + "; data folder " + config.store().dataDir());
         System.out.println("  accelerator:   " + engines.accelerator().name() + " (" + engines.accelerator().device() + ")");
         var recognizer = engines.recognizer();
         System.out.println("  speech engine: " + recognizer.engine() + ", " + listed(recognizer.languages())
@@ -73,12 +78,37 @@ public final class Main {
             }
         }
         System.out.println("  (GET " + url + "v1/languages lists them all with their routes)");
-        System.out.println("Press Ctrl+C to stop.");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            engines.close();
-            vertx.close();
-        }, "parley-shutdown"));
+        System.out.println("Press Ctrl+C to stop: speech under way is finished and delivered first.");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> shutDown(server, engines, vertx, config), "parley-shutdown"));
+    }
+
+    /**
+     * SIGTERM or Ctrl+C: drain (every utterance under way ends in a final that is delivered and
+     * stored; clients are told to reconnect), then close. If that takes longer than the bound,
+     * the process ends anyway: a stop must not hang.
+     */
+    private static void shutDown(ParleyServer server, Engines engines, Vertx vertx, GatewayConfig config) {
+        long bound = config.rooms().drainTimeout().toMillis() * 2 + 5000;
+        Thread watchdog = Thread.ofPlatform().daemon().start(() -> {
+            try {
+                Thread.sleep(bound);
+                System.err.println("parley: the shutdown took longer than " + bound / 1000 + " s; stopping now");
+                Runtime.getRuntime().halt(3);
+            } catch (InterruptedException done) {
+                // finished in time
+            }
+        });
+        System.out.println("parley: stopping: finishing the speech under way ...");
+        try {
+            server.drain().get(bound, TimeUnit.MILLISECONDS);
+            server.close().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            System.err.println("parley: the shutdown did not finish cleanly: " + e.getMessage());
+        }
+        engines.close();
+        vertx.close();
+        watchdog.interrupt();
+        System.out.println("parley: stopped");
     }
 
     /** A language list short enough for a start-up line: the count and the codes. */

@@ -4,100 +4,174 @@ import io.parley.kernels.accel.AcceleratorConfig;
 import io.parley.speech.sphinx.SphinxConfig;
 import io.parley.speech.whisper.model.Precision;
 import io.parley.speech.whisper.stream.StreamingConfig;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 
-import java.util.Optional;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
- * Turns {@code parley run} arguments into a {@link GatewayConfig}. Errors are messages for a
- * person: what was wrong and what is accepted.
+ * Turns {@code parley run} arguments (and a {@code --config} file's) into a {@link GatewayConfig}.
+ * Errors are messages for a person: what was wrong and what is accepted.
  */
 public final class CommandLine {
 
-    public static final String USAGE = """
-            usage: parley run [options]
-              --port N             TCP port to listen on (default 8080; 0 picks a free port)
-              --host ADDR          interface to listen on (default 127.0.0.1; 0.0.0.0 for all)
-              --asr ENGINE         speech engine: whisper, sphinx, or auto (default: Whisper where
-                                   its weights are installed, else Sphinx4)
-              --asr-model M        Whisper model: base (default), tiny.en, small, or a folder
-                                   holding model.bin, config.json and tokenizer.json
-              --asr-precision P    Whisper weights: int8 (default), f16 or f32
-              --asr-beam N         beam size of Whisper's final passes (default 1: greedy)
-              --max-streams N      concurrent speaker streams (default: Whisper 8, Sphinx 4)
-              --end-silence-ms N   silence that ends an utterance (default 500)
-              --mt-model M         a neural translation model: a folder (model.*.bin, vocab.*.spm,
-                                   lex.*.s2t.bin) or a cached name; repeatable; none for none
-                                   (default: mt-enpt and mt-pten where installed)
-              --mt-beam N          beam of the neural models (default: the model's own, greedy)
-              --webrtc on|off      WebRTC ingest at POST /v1/rooms/{room}/whip (default on)
-              --webrtc-ports A-B   UDP/TCP ports for WebRTC media (default: any free port)
-              --api-key KEY        require this key to create rooms (also PARLEY_API_KEY)
-              --accelerator NAME   where model kernels run: jvm (default), opencl, tornado
-              --device NAME        OpenCL device, by part of its name (default: first GPU, else any)
-              --threads N          JVM backend threads (default: one per core)
-              --help               print this
-            """;
+    public static final String USAGE = usage();
 
     /** The arguments asked for help rather than a configuration. */
     public static final class HelpRequested extends RuntimeException {
-        public HelpRequested() {
-            super(USAGE);
+        private final String text;
+
+        public HelpRequested(String text) {
+            super(text);
+            this.text = text;
+        }
+
+        public String text() {
+            return text;
         }
     }
 
     private CommandLine() {
     }
 
+    private static String usage() {
+        try (InputStream in = CommandLine.class.getResourceAsStream("/io/parley/gateway/usage.txt")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException | NullPointerException e) {
+            return "usage: parley run [options] (the option list is missing from this build)\n";
+        }
+    }
+
     public static GatewayConfig parse(String[] args) {
-        GatewayConfig base = GatewayConfig.defaults();
-        String host = base.host();
-        int port = base.port();
-        String asr = base.asrEngine();
-        SphinxConfig sphinx = base.sphinx();
-        StreamingConfig whisper = base.whisper();
-        Optional<String> apiKey = Optional.ofNullable(System.getenv("PARLEY_API_KEY")).filter(s -> !s.isBlank());
-        String backend = base.accelerator().backend();
-        String device = base.accelerator().device();
-        int threads = base.accelerator().threads();
-        WebRtcConfig webrtc = base.webrtc();
-        NeuralMtConfig neuralMt = base.neuralMt();
+        List<String> all = new ArrayList<>();
+        // A config file's options come first, so that the command line overrides them.
         for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "--help", "-h" -> throw new HelpRequested();
-                case "--port" -> port = integer(a, value(args, ++i, a));
-                case "--host" -> host = value(args, ++i, a);
-                case "--asr" -> asr = value(args, ++i, a);
-                case "--asr-model" -> whisper = whisper.withModel(value(args, ++i, a), whisper.precision());
-                case "--asr-precision" -> whisper = whisper.withModel(whisper.model(), Precision.parse(value(args, ++i, a)));
-                case "--asr-beam" -> whisper = whisper.withBeamSize(integer(a, value(args, ++i, a)));
+            if (args[i].equals("--config")) {
+                all.addAll(configFile(value(args, i + 1, "--config")));
+            }
+        }
+        all.addAll(List.of(args));
+        return parse(all);
+    }
+
+    private static GatewayConfig parse(List<String> args) {
+        GatewayConfig c = GatewayConfig.defaults();
+        String apiKeyEnv = System.getenv("PARLEY_API_KEY");
+        if (apiKeyEnv != null && !apiKeyEnv.isBlank()) {
+            c = c.withApiKey(apiKeyEnv.strip());
+        }
+        StreamingConfig whisper = c.whisper();
+        SphinxConfig sphinx = c.sphinx();
+        AcceleratorConfig acc = c.accelerator();
+        String backend = acc.backend();
+        String device = acc.device();
+        int threads = acc.threads();
+        Path tlsCert = null;
+        Path tlsKey = null;
+        String[] a = args.toArray(String[]::new);
+        for (int i = 0; i < a.length; i++) {
+            String o = a[i];
+            switch (o) {
+                case "--help", "-h" -> throw new HelpRequested(USAGE);
+                case "--help-limits" -> throw new HelpRequested("limits (--limit NAME=VALUE), with their defaults:\n  "
+                        + String.join("\n  ", LimitOverrides.describe(GatewayConfig.defaults())) + "\n");
+                case "--config" -> i++; // read above
+                case "--port" -> c = c.withPort(integer(o, value(a, ++i, o)));
+                case "--host" -> c = c.withHost(value(a, ++i, o));
+                case "--data" -> c = c.withStore(c.store().withDataDir(Path.of(value(a, ++i, o))));
+                case "--store" -> c = c.withStore(c.store().withStore(value(a, ++i, o)));
+                case "--api-key" -> c = c.withApiKey(value(a, ++i, o));
+                case "--jwt-key" -> c = c.withSecurity(c.security().withJwtKey(value(a, ++i, o)));
+                case "--token-ttl" -> c = c.withSecurity(c.security().withTokenTtl(Durations.parse(o, value(a, ++i, o))));
+                case "--max-token-lifetime" -> c = c.withSecurity(
+                        c.security().withMaxTokenLifetime(Durations.parse(o, value(a, ++i, o))));
+                case "--tls-cert" -> tlsCert = Path.of(value(a, ++i, o));
+                case "--tls-key" -> tlsKey = Path.of(value(a, ++i, o));
+                case "--insecure-open" -> c = c.withSecurity(c.security().withInsecureOpen(true));
+                case "--limit" -> c = LimitOverrides.apply(c, value(a, ++i, o));
+                case "--asr" -> c = c.withAsr(value(a, ++i, o));
+                case "--asr-model" -> whisper = whisper.withModel(value(a, ++i, o), whisper.precision());
+                case "--asr-precision" -> whisper = whisper.withModel(whisper.model(), Precision.parse(value(a, ++i, o)));
+                case "--asr-beam" -> whisper = whisper.withBeamSize(integer(o, value(a, ++i, o)));
                 case "--max-streams" -> {
-                    int n = integer(a, value(args, ++i, a));
+                    int n = integer(o, value(a, ++i, o));
                     sphinx = sphinx.withMaxSessions(n, Math.min(sphinx.preloadedDecoders(), n));
                     whisper = whisper.withMaxSessions(n);
                 }
                 case "--end-silence-ms" -> {
-                    int ms = integer(a, value(args, ++i, a));
+                    int ms = integer(o, value(a, ++i, o));
                     sphinx = sphinx.withEndSilenceMs(ms);
                     whisper = whisper.withVad(whisper.vad().withMinSilenceMs(ms));
                 }
-                case "--webrtc" -> webrtc = webrtc.withEnabled(switch (value(args, ++i, a)) {
+                case "--webrtc" -> c = c.withWebRtc(c.webrtc().withEnabled(switch (value(a, ++i, o)) {
                     case "on" -> true;
                     case "off" -> false;
-                    default -> throw new IllegalArgumentException("--webrtc takes on or off, not '" + args[i] + "'");
-                });
-                case "--mt-model" -> neuralMt = neuralMt.withModel(value(args, ++i, a));
-                case "--mt-beam" -> neuralMt = neuralMt.withBeamSize(integer(a, value(args, ++i, a)));
-                case "--webrtc-ports" -> webrtc = webrtc.withPorts(value(args, ++i, a));
-                case "--api-key" -> apiKey = Optional.of(value(args, ++i, a));
-                case "--accelerator" -> backend = value(args, ++i, a);
-                case "--device" -> device = value(args, ++i, a);
-                case "--threads" -> threads = integer(a, value(args, ++i, a));
-                default -> throw new IllegalArgumentException("unknown option '" + a + "'\n" + USAGE);
+                    default -> throw new IllegalArgumentException("--webrtc takes on or off, not '" + a[i] + "'");
+                }));
+                case "--webrtc-ports" -> c = c.withWebRtc(c.webrtc().withPorts(value(a, ++i, o)));
+                case "--mt-model" -> c = c.withNeuralMt(c.neuralMt().withModel(value(a, ++i, o)));
+                case "--mt-beam" -> c = c.withNeuralMt(c.neuralMt().withBeamSize(integer(o, value(a, ++i, o))));
+                case "--accelerator" -> backend = value(a, ++i, o);
+                case "--device" -> device = value(a, ++i, o);
+                case "--threads" -> threads = integer(o, value(a, ++i, o));
+                default -> throw new IllegalArgumentException("unknown option '" + o + "'\n" + USAGE);
             }
         }
-        return new GatewayConfig(host, port, asr, whisper, sphinx, base.apertium(), base.limits(), apiKey,
-                new AcceleratorConfig(backend, threads, device), webrtc, neuralMt);
+        if (tlsCert != null || tlsKey != null) {
+            c = c.withSecurity(c.security().withTls(tlsCert, tlsKey));
+        }
+        return c.withWhisper(whisper).withSphinx(sphinx).withAccelerator(new AcceleratorConfig(backend, threads, device));
+    }
+
+    /** A JSON config file as the options it stands for: {"port": 8443, "limits": {"maxRooms": 50}}. */
+    static List<String> configFile(String file) {
+        JsonObject json;
+        try {
+            json = new JsonObject(Files.readString(Path.of(file)));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read the config file " + file + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("the config file " + file + " is not a JSON object: " + e.getMessage());
+        }
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, Object> e : json) {
+            String key = e.getKey();
+            Object v = e.getValue();
+            if (key.equals("config")) {
+                throw new IllegalArgumentException("a config file cannot name another (\"config\" in " + file + ")");
+            }
+            if (key.equals("limits")) {
+                if (!(v instanceof JsonObject limits)) {
+                    throw new IllegalArgumentException("\"limits\" in " + file + " must be an object of NAME: VALUE");
+                }
+                limits.forEach(l -> {
+                    out.add("--limit");
+                    out.add(l.getKey() + "=" + l.getValue());
+                });
+            } else if (v instanceof Boolean b) {
+                if (b) {
+                    out.add("--" + key);
+                }
+            } else if (v instanceof JsonArray list) {
+                for (Object item : list) {
+                    out.add("--" + key);
+                    out.add(String.valueOf(item));
+                }
+            } else if (v instanceof String || v instanceof Number) {
+                out.add("--" + key);
+                out.add(String.valueOf(v));
+            } else {
+                throw new IllegalArgumentException("\"" + key + "\" in " + file + " must be a string, number, boolean or list");
+            }
+        }
+        return out;
     }
 
     private static String value(String[] args, int i, String option) {

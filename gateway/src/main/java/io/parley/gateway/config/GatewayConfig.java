@@ -5,8 +5,6 @@ import io.parley.speech.sphinx.SphinxConfig;
 import io.parley.speech.whisper.stream.StreamingConfig;
 import io.parley.translate.apertium.ApertiumConfig;
 
-import java.util.Optional;
-
 /**
  * Everything the gateway needs to start, validated before anything is loaded.
  *
@@ -17,15 +15,19 @@ import java.util.Optional;
  * @param whisper     Whisper's model, precision and streaming settings
  * @param sphinx      Sphinx4 tuning
  * @param apertium    where Apertium lives
- * @param limits      per-client limits
- * @param apiKey      if set, creating a room needs {@code Authorization: Bearer <apiKey>}
+ * @param limits      what one client may send
+ * @param connections connections, request rates and timeouts
+ * @param rooms       what rooms may hold and how long they live
+ * @param security    API key, token keys, TLS
+ * @param store       the data folder and the store
  * @param accelerator where the models' kernels run
  * @param webrtc      WebRTC ingest (WHIP)
  * @param neuralMt    neural translation models beside Apertium
  */
 public record GatewayConfig(String host, int port, String asrEngine, StreamingConfig whisper, SphinxConfig sphinx,
-                            ApertiumConfig apertium, Limits limits, Optional<String> apiKey,
-                            AcceleratorConfig accelerator, WebRtcConfig webrtc, NeuralMtConfig neuralMt) {
+                            ApertiumConfig apertium, Limits limits, ConnectionLimits connections, RoomLimits rooms,
+                            SecurityConfig security, StoreConfig store, AcceleratorConfig accelerator,
+                            WebRtcConfig webrtc, NeuralMtConfig neuralMt) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -42,51 +44,98 @@ public record GatewayConfig(String host, int port, String asrEngine, StreamingCo
             throw new IllegalArgumentException("unknown speech engine '" + asrEngine + "'; available: "
                     + String.join(", ", ASR_ENGINES));
         }
-        if (whisper == null || sphinx == null || apertium == null || limits == null || apiKey == null || accelerator == null
-                || webrtc == null || neuralMt == null) {
-            throw new IllegalArgumentException("sphinx, apertium, limits, apiKey, accelerator and webrtc must be given");
-        }
-        if (apiKey.isPresent() && apiKey.get().length() < 16) {
-            throw new IllegalArgumentException("an API key must be at least 16 characters long");
+        if (whisper == null || sphinx == null || apertium == null || limits == null || connections == null || rooms == null
+                || security == null || store == null || accelerator == null || webrtc == null || neuralMt == null) {
+            throw new IllegalArgumentException("every part of the configuration must be given");
         }
     }
 
     public static GatewayConfig defaults() {
         return new GatewayConfig(DEFAULT_HOST, DEFAULT_PORT, "auto", StreamingConfig.defaults(), SphinxConfig.defaults(),
-                ApertiumConfig.defaults(), Limits.defaults(), Optional.empty(), AcceleratorConfig.defaults(),
-                WebRtcConfig.defaults(), NeuralMtConfig.defaults());
+                ApertiumConfig.defaults(), Limits.defaults(), ConnectionLimits.defaults(), RoomLimits.defaults(),
+                SecurityConfig.defaults(), StoreConfig.defaults(), AcceleratorConfig.defaults(), WebRtcConfig.defaults(),
+                NeuralMtConfig.defaults());
     }
 
-    public GatewayConfig withPort(int newPort) {
-        return new GatewayConfig(host, newPort, asrEngine, whisper, sphinx, apertium, limits, apiKey, accelerator, webrtc, neuralMt);
+    /**
+     * Whether the host is a loopback address, where only this machine can reach the server: a
+     * server reachable from elsewhere refuses to start without an API key unless told to.
+     */
+    public boolean loopbackOnly() {
+        return host.equals("localhost") || host.equals("::1") || host.startsWith("127.");
     }
 
-    public GatewayConfig withLimits(Limits newLimits) {
-        return new GatewayConfig(host, port, asrEngine, whisper, sphinx, apertium, newLimits, apiKey, accelerator, webrtc, neuralMt);
+    public GatewayConfig withHost(String h) {
+        return new GatewayConfig(h, port, asrEngine, whisper, sphinx, apertium, limits, connections, rooms, security, store,
+                accelerator, webrtc, neuralMt);
     }
 
-    public GatewayConfig withSphinx(SphinxConfig newSphinx) {
-        return new GatewayConfig(host, port, asrEngine, whisper, newSphinx, apertium, limits, apiKey, accelerator, webrtc, neuralMt);
+    public GatewayConfig withPort(int p) {
+        return new GatewayConfig(host, p, asrEngine, whisper, sphinx, apertium, limits, connections, rooms, security, store,
+                accelerator, webrtc, neuralMt);
     }
 
     public GatewayConfig withAsr(String engine) {
-        return new GatewayConfig(host, port, engine, whisper, sphinx, apertium, limits, apiKey, accelerator, webrtc, neuralMt);
+        return new GatewayConfig(host, port, engine, whisper, sphinx, apertium, limits, connections, rooms, security, store,
+                accelerator, webrtc, neuralMt);
     }
 
-    public GatewayConfig withWhisper(StreamingConfig newWhisper) {
-        return new GatewayConfig(host, port, asrEngine, newWhisper, sphinx, apertium, limits, apiKey, accelerator, webrtc, neuralMt);
+    public GatewayConfig withWhisper(StreamingConfig w) {
+        return new GatewayConfig(host, port, asrEngine, w, sphinx, apertium, limits, connections, rooms, security, store,
+                accelerator, webrtc, neuralMt);
     }
 
-    public GatewayConfig withWebRtc(WebRtcConfig newWebRtc) {
-        return new GatewayConfig(host, port, asrEngine, whisper, sphinx, apertium, limits, apiKey, accelerator, newWebRtc, neuralMt);
+    public GatewayConfig withSphinx(SphinxConfig s) {
+        return new GatewayConfig(host, port, asrEngine, whisper, s, apertium, limits, connections, rooms, security, store,
+                accelerator, webrtc, neuralMt);
     }
 
-    public GatewayConfig withNeuralMt(NeuralMtConfig newNeuralMt) {
-        return new GatewayConfig(host, port, asrEngine, whisper, sphinx, apertium, limits, apiKey, accelerator, webrtc,
-                newNeuralMt);
+    public GatewayConfig withLimits(Limits l) {
+        return new GatewayConfig(host, port, asrEngine, whisper, sphinx, apertium, l, connections, rooms, security, store,
+                accelerator, webrtc, neuralMt);
+    }
+
+    public GatewayConfig withConnections(ConnectionLimits c) {
+        return new GatewayConfig(host, port, asrEngine, whisper, sphinx, apertium, limits, c, rooms, security, store,
+                accelerator, webrtc, neuralMt);
+    }
+
+    public GatewayConfig withRooms(RoomLimits r) {
+        return new GatewayConfig(host, port, asrEngine, whisper, sphinx, apertium, limits, connections, r, security, store,
+                accelerator, webrtc, neuralMt);
+    }
+
+    public GatewayConfig withSecurity(SecurityConfig s) {
+        return new GatewayConfig(host, port, asrEngine, whisper, sphinx, apertium, limits, connections, rooms, s, store,
+                accelerator, webrtc, neuralMt);
+    }
+
+    public GatewayConfig withStore(StoreConfig s) {
+        return new GatewayConfig(host, port, asrEngine, whisper, sphinx, apertium, limits, connections, rooms, security, s,
+                accelerator, webrtc, neuralMt);
+    }
+
+    public GatewayConfig withAccelerator(AcceleratorConfig a) {
+        return new GatewayConfig(host, port, asrEngine, whisper, sphinx, apertium, limits, connections, rooms, security, store,
+                a, webrtc, neuralMt);
+    }
+
+    public GatewayConfig withWebRtc(WebRtcConfig w) {
+        return new GatewayConfig(host, port, asrEngine, whisper, sphinx, apertium, limits, connections, rooms, security, store,
+                accelerator, w, neuralMt);
+    }
+
+    public GatewayConfig withNeuralMt(NeuralMtConfig n) {
+        return new GatewayConfig(host, port, asrEngine, whisper, sphinx, apertium, limits, connections, rooms, security, store,
+                accelerator, webrtc, n);
     }
 
     public GatewayConfig withApiKey(String key) {
-        return new GatewayConfig(host, port, asrEngine, whisper, sphinx, apertium, limits, Optional.ofNullable(key), accelerator, webrtc, neuralMt);
+        return withSecurity(security.withApiKey(key));
+    }
+
+    /** The data folder as given: for tests, a temporary one. */
+    public GatewayConfig withDataDir(java.nio.file.Path dir) {
+        return withStore(store.withDataDir(dir));
     }
 }

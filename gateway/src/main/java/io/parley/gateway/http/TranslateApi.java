@@ -1,9 +1,9 @@
 package io.parley.gateway.http;
 
+import io.parley.gateway.auth.Role;
 import io.parley.gateway.protocol.ErrorCodes;
 import io.parley.gateway.protocol.GlossaryJson;
-import io.parley.gateway.room.RoomTokens;
-import io.parley.translate.api.LanguageCodes;
+import io.parley.gateway.protocol.TranslateRequest;
 import io.parley.translate.api.TranslationException;
 import io.parley.translate.service.Glossary;
 import io.parley.translate.service.TextTranslator;
@@ -16,6 +16,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * Text translation for the support use and for tests, and rooms' glossaries:
@@ -26,25 +27,24 @@ import java.util.concurrent.CompletableFuture;
  *   <li>{@code PUT /v1/rooms/{room}/glossary} (speaker token) replaces a room's glossary,
  *       {@code GET} (viewer token) reads it.</li>
  * </ul>
- * Authorization is as for creating a room — the server's API key when it has one — or, for a
- * request that names a room, that room's token.
+ * Authorization is as for creating a room — the server's API key, or an admin token — unless the
+ * request names a room and presents that room's token.
  */
 final class TranslateApi {
-
-    static final int MAX_TEXTS = 64;
-    static final int MAX_TEXT_CHARS = 5000;
 
     private final Vertx vertx;
     private final TextTranslator translator;
     private final java.util.Set<String> languages;
     private final ApiSupport api;
+    /** Engines may block the thread that submits (a pipe to Apertium): submitted from here, never an event loop. */
+    private final Executor submitter;
 
-    TranslateApi(Vertx vertx, TextTranslator translator, java.util.Set<String> languages,
-                 ApiSupport api) {
+    TranslateApi(Vertx vertx, TextTranslator translator, java.util.Set<String> languages, ApiSupport api, Executor submitter) {
         this.vertx = vertx;
         this.translator = translator;
         this.languages = languages;
         this.api = api;
+        this.submitter = submitter;
     }
 
     void mount(Router router) {
@@ -54,107 +54,69 @@ final class TranslateApi {
     }
 
     private void translate(RoutingContext ctx) {
-        JsonObject body = ApiSupport.jsonObject(ctx);
-        // With a room, its token authorizes (a support page holds one); without, the API key does.
-        if ((body == null || !body.containsKey("room")) && !api.apiKeyAccepted(ctx, "translating")) {
+        TranslateRequest request;
+        try {
+            request = TranslateRequest.parse(ApiSupport.jsonObject(ctx), languages);
+        } catch (TranslateRequest.Invalid e) {
+            // The shape of a body is no secret: a malformed one is answered before authorization.
+            api.fail(ctx, e.status(), e.code(), e.getMessage());
             return;
         }
-        if (body == null) {
-            api.fail(ctx, 400, ErrorCodes.BAD_JSON, "the body must be a JSON object: {\"text\", \"from\", \"to\"}");
-            return;
-        }
-        List<String> texts = new ArrayList<>();
-        boolean single = body.getValue("text") != null;
-        Object raw = single ? body.getValue("text") : body.getValue("texts");
-        if (single && raw instanceof String s) {
-            texts.add(s);
-        } else if (!single && raw instanceof JsonArray list && !list.isEmpty()
-                && list.stream().allMatch(o -> o instanceof String)) {
-            list.forEach(o -> texts.add((String) o));
-        } else {
-            api.fail(ctx, 400, ErrorCodes.INVALID_REQUEST, "give \"text\" (a string) or \"texts\" (a non-empty list of strings)");
-            return;
-        }
-        if (texts.size() > MAX_TEXTS || texts.stream().anyMatch(t -> t.length() > MAX_TEXT_CHARS)) {
-            api.fail(ctx, 413, ErrorCodes.FRAME_TOO_LARGE, "at most " + MAX_TEXTS + " texts of " + MAX_TEXT_CHARS
-                    + " characters each per request");
-            return;
-        }
-        String from = language(ctx, body, "from");
-        String to = from == null ? null : language(ctx, body, "to");
-        if (to == null) {
-            return;
-        }
-        Glossary glossary = Glossary.EMPTY;
-        if (body.getValue("room") != null) {
-            if (!(body.getValue("room") instanceof String roomId)) {
-                api.fail(ctx, 400, ErrorCodes.INVALID_REQUEST, "\"room\" must be a room id");
-                return;
+        if (request.room().isEmpty()) {
+            if (api.operatorAccepted(ctx, "translating")) {
+                run(ctx, request, Glossary.EMPTY);
             }
-            var room = api.authorize(ctx, roomId, RoomTokens.Access.VIEWER);
-            if (room.isEmpty()) {
-                return;
-            }
-            glossary = room.get().glossary();
-        }
-        if (from.equals(to)) {
-            respond(ctx, single, from, to, texts.stream().map(t -> new TextTranslator.Result(t, List.of(), null)).toList());
             return;
         }
-        if (translator.router().route(from, to).isEmpty()) {
-            api.fail(ctx, 400, ErrorCodes.UNSUPPORTED_PAIR, "no installed engine or route translates " + from + " into "
-                    + to + "; GET /v1/languages lists the routes");
+        // A named room: its token authorizes, and its glossary applies.
+        api.withRoom(ctx, request.room().get(), Role.VIEWER, (room, claims) -> run(ctx, request, room.glossary()));
+    }
+
+    private void run(RoutingContext ctx, TranslateRequest request, Glossary glossary) {
+        if (request.from().equals(request.to())) {
+            respond(ctx, request, request.texts().stream().map(t -> new TextTranslator.Result(t, List.of(), null)).toList());
             return;
         }
+        if (translator.router().route(request.from(), request.to()).isEmpty()) {
+            api.fail(ctx, 400, ErrorCodes.UNSUPPORTED_PAIR, "no installed engine or route translates " + request.from()
+                    + " into " + request.to() + "; GET /v1/languages lists the routes");
+            return;
+        }
+        var context = vertx.getOrCreateContext();
         List<CompletableFuture<TextTranslator.Result>> parts = new ArrayList<>();
-        for (String t : texts) {
-            parts.add(translator.translate(from, to, t, glossary));
+        for (String t : request.texts()) {
+            parts.add(CompletableFuture.supplyAsync(() -> translator.translate(request.from(), request.to(), t, glossary),
+                    submitter).thenCompose(f -> f));
         }
-        CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).whenComplete((v, error) -> vertx.runOnContext(x -> {
+        CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).whenComplete((v, error) -> context.runOnContext(x -> {
             if (error != null) {
                 Throwable cause = ApiSupport.cause(error);
                 String code = cause instanceof TranslationException te ? te.code() : ErrorCodes.TRANSLATION_FAILED;
                 api.fail(ctx, 502, code, "the translation failed: " + cause.getMessage());
                 return;
             }
-            respond(ctx, single, from, to, parts.stream().map(CompletableFuture::join).toList());
+            respond(ctx, request, parts.stream().map(CompletableFuture::join).toList());
         }));
     }
 
-    private void respond(RoutingContext ctx, boolean single, String from, String to, List<TextTranslator.Result> results) {
+    private void respond(RoutingContext ctx, TranslateRequest request, List<TextTranslator.Result> results) {
         JsonArray translations = new JsonArray();
         for (TextTranslator.Result r : results) {
             translations.add(new JsonObject().put("text", r.text()).put("unknownWords", new JsonArray(r.flagged())));
         }
         var route = results.getFirst().route();
-        JsonObject out = new JsonObject().put("from", from).put("to", to)
-                .put("route", new JsonArray(route == null ? List.of(from) : route.languages()))
+        JsonObject out = new JsonObject().put("from", request.from()).put("to", request.to())
+                .put("route", new JsonArray(route == null ? List.of(request.from()) : route.languages()))
                 .put("engines", new JsonArray(route == null ? List.of() : route.engines()))
                 .put("translations", translations);
-        if (single) {
+        if (request.single()) {
             out.put("text", results.getFirst().text()).put("unknownWords", new JsonArray(results.getFirst().flagged()));
         }
         ApiSupport.json(ctx, 200, out);
     }
 
-    /** A language field, checked: its canonical code, or null once the error is answered. */
-    private String language(RoutingContext ctx, JsonObject body, String field) {
-        Object v = body.getValue(field);
-        if (!(v instanceof String s)) {
-            api.fail(ctx, 400, ErrorCodes.INVALID_REQUEST, "\"" + field + "\" must be a language code, e.g. \"en\"");
-            return null;
-        }
-        var code = LanguageCodes.canonical(s).filter(languages::contains);
-        if (code.isEmpty()) {
-            api.fail(ctx, 400, ErrorCodes.UNSUPPORTED_LANGUAGE, "'" + s + "' is not a language Parley translates; it knows "
-                    + languages);
-            return null;
-        }
-        return code.get();
-    }
-
     private void putGlossary(RoutingContext ctx) {
-        api.authorize(ctx, RoomTokens.Access.SPEAKER).ifPresent(room -> {
+        api.withRoom(ctx, Role.SPEAKER, (room, claims) -> {
             JsonObject body = ApiSupport.jsonObject(ctx);
             if (body == null) {
                 api.fail(ctx, 400, ErrorCodes.BAD_JSON, "the body must be a JSON object: {\"terms\": [...], \"doNotTranslate\": [...]}");
@@ -167,13 +129,20 @@ final class TranslateApi {
                 api.fail(ctx, 400, ErrorCodes.INVALID_REQUEST, e.getMessage());
                 return;
             }
-            room.setGlossary(g);
-            ApiSupport.json(ctx, 200, GlossaryJson.toJson(g).put("room", room.id()));
+            var context = vertx.getOrCreateContext();
+            room.setGlossary(g).whenComplete((v, error) -> context.runOnContext(x -> {
+                if (error != null) {
+                    ctx.response().putHeader("Retry-After", "2");
+                    api.fail(ctx, 503, ErrorCodes.STORE_UNAVAILABLE, "the glossary could not be stored; try again");
+                    return;
+                }
+                ApiSupport.json(ctx, 200, GlossaryJson.toJson(g).put("room", room.id()));
+            }));
         });
     }
 
     private void getGlossary(RoutingContext ctx) {
-        api.authorize(ctx, RoomTokens.Access.VIEWER).ifPresent(room ->
+        api.withRoom(ctx, Role.VIEWER, (room, claims) ->
                 ApiSupport.json(ctx, 200, GlossaryJson.toJson(room.glossary()).put("room", room.id())));
     }
 }

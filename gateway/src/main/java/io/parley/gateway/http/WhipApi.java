@@ -3,7 +3,7 @@ package io.parley.gateway.http;
 import io.parley.gateway.ingest.IngestRefused;
 import io.parley.gateway.ingest.SpeakerName;
 import io.parley.gateway.protocol.ErrorCodes;
-import io.parley.gateway.room.RoomTokens;
+import io.parley.gateway.auth.Role;
 import io.parley.gateway.whip.WhipSession;
 import io.parley.gateway.whip.WhipSessions;
 import io.vertx.core.Vertx;
@@ -49,7 +49,7 @@ final class WhipApi {
     }
 
     private void offer(RoutingContext ctx) {
-        api.authorize(ctx, RoomTokens.Access.SPEAKER).ifPresent(room -> {
+        api.withRoom(ctx, Role.SPEAKER, (room, claims) -> {
             String type = Optional.ofNullable(ctx.request().getHeader("Content-Type")).orElse("");
             if (!type.toLowerCase(java.util.Locale.ROOT).startsWith(SDP)) {
                 api.fail(ctx, 415, ErrorCodes.UNSUPPORTED_MEDIA_TYPE, "a WHIP offer is sent as Content-Type: "
@@ -57,14 +57,19 @@ final class WhipApi {
                 return;
             }
             String language = Optional.ofNullable(ctx.request().getParam("language")).orElse("auto").strip();
+            if (language.length() > 32) {
+                api.fail(ctx, 400, ErrorCodes.UNSUPPORTED_LANGUAGE, "\"language\" is an ISO 639 code or auto");
+                return;
+            }
             String speaker = Optional.ofNullable(ctx.request().getParam("speaker")).orElse(SpeakerName.DEFAULT).strip();
             Optional<String> badName = SpeakerName.problem(speaker);
             if (badName.isPresent()) {
                 api.fail(ctx, 400, ErrorCodes.INVALID_REQUEST, badName.get());
                 return;
             }
+            var context = vertx.getOrCreateContext();
             sessions.open(room, ctx.body().asString(), language, speaker).whenComplete((opened, error) ->
-                    vertx.runOnContext(v -> {
+                    context.runOnContext(v -> {
                         if (error != null) {
                             refuse(ctx, error);
                             return;
@@ -87,9 +92,10 @@ final class WhipApi {
             return;
         }
         // The session belongs to a room: only that room's speaker token may end it.
-        api.authorize(ctx, session.get().room().id(), RoomTokens.Access.SPEAKER).ifPresent(room -> {
-            session.get().end("the client sent DELETE");
-            ctx.response().setStatusCode(200).end();
+        api.withRoom(ctx, session.get().room().id(), Role.SPEAKER, (room, claims) -> {
+            var context = vertx.getOrCreateContext();
+            sessions.endAsync(session.get(), "the client sent DELETE").whenComplete((v, e) -> context.runOnContext(x ->
+                    ctx.response().setStatusCode(200).end()));
         });
     }
 
@@ -98,8 +104,12 @@ final class WhipApi {
         if (cause instanceof IngestRefused refused) {
             int status = switch (refused.code()) {
                 case ErrorCodes.BAD_SDP, ErrorCodes.UNSUPPORTED_LANGUAGE, ErrorCodes.INVALID_REQUEST -> 400;
+                case ErrorCodes.ROOM_CLOSED -> 410;
                 default -> 503; // capacity, recognizer busy, WebRTC unavailable: try later or elsewhere
             };
+            if (status == 503) {
+                ctx.response().putHeader("Retry-After", "5");
+            }
             api.fail(ctx, status, refused.code(), refused.getMessage());
         } else {
             ctx.fail(cause);

@@ -4,6 +4,7 @@ import io.parley.gateway.engines.Engines;
 import io.parley.gateway.protocol.ErrorCodes;
 import io.parley.gateway.room.CaptionSink;
 import io.parley.gateway.room.Room;
+import io.parley.gateway.room.RoomRefusal;
 import io.parley.gateway.room.SpeakerStream;
 import io.parley.speech.recognizer.RecognizerException;
 import io.parley.speech.recognizer.RecognizerSession;
@@ -18,7 +19,11 @@ import java.util.function.Consumer;
  * A speaker's audio joined to a room: its {@link SpeakerStream} (which publishes the captions)
  * and the recognizer session that listens to it. Every way audio arrives — the speaker
  * WebSocket, WebRTC through WHIP — opens its stream here, so that a speaker is checked and
- * counted the same way whatever its transport.
+ * counted the same way whatever its transport. The session survives a failure of the engine
+ * ({@link RestartingSession}).
+ *
+ * <p>Opening a recognizer session may take a while (a decoder to build), so it is never called
+ * on an event loop.
  *
  * @param stream   the room's side: captions, segments, lifecycle
  * @param session  the recognizer's side: 16 kHz samples in
@@ -26,20 +31,26 @@ import java.util.function.Consumer;
  */
 public record SpeakerIngest(SpeakerStream stream, RecognizerSession session, String language) {
 
+    /** Audio kept since the last final, for a restarted recognizer to hear again. */
+    static final double REPLAY_SECONDS = 60;
+
     /**
      * Opens a stream for a speaker in a room.
      *
      * @param requestedLanguage what the client asked for: an ISO 639 code or {@code auto}
      * @param echo              where the speaker's own captions go (may ignore them)
      * @param streamId          a name for logs, unique in the server
-     * @param onError           called when the recognizer fails mid-stream
+     * @param onError           called when the recognizer fails mid-stream and cannot be restarted
      * @param onEnded           called on the recognizer's thread once the last final is out
-     * @throws IngestRefused    with {@code unsupported_language}, {@code capacity_reached}, or
-     *                          the recognizer's own code when it cannot take another stream
+     * @param ending            how the transport ends the stream when the room asks
+     * @throws IngestRefused    with {@code unsupported_language}, {@code capacity_reached},
+     *                          {@code room_closed}, or the recognizer's own code when it cannot
+     *                          take another stream
      */
-    public static SpeakerIngest open(Room room, Engines engines, int maxSpeakersPerRoom, String requestedLanguage,
+    public static SpeakerIngest open(Room room, Engines engines, String requestedLanguage,
                                      String speaker, CaptionSink echo, String streamId,
-                                     Consumer<RecognizerException> onError, Runnable onEnded) throws IngestRefused {
+                                     Consumer<RecognizerException> onError, Runnable onEnded,
+                                     SpeakerStream.Ending ending) throws IngestRefused {
         SpeechRecognizer recognizer = engines.recognizer();
         Optional<String> language = resolveLanguage(requestedLanguage, recognizer);
         if (language.isEmpty()) {
@@ -47,16 +58,17 @@ public record SpeakerIngest(SpeakerStream stream, RecognizerSession session, Str
                     + " engine does not recognise '" + requestedLanguage + "'; it knows " + recognizer.languages()
                     + (recognizer.identifiesLanguage() ? " and auto" : ""));
         }
-        SpeakerStream stream = room.addSpeaker(speaker, language.get(), echo, maxSpeakersPerRoom);
-        if (stream == null) {
-            throw new IngestRefused(ErrorCodes.CAPACITY, "this room has as many speakers as it allows ("
-                    + maxSpeakersPerRoom + ")");
+        SpeakerStream stream;
+        try {
+            stream = room.addSpeaker(speaker, language.get(), echo);
+        } catch (RoomRefusal e) {
+            throw new IngestRefused(e.code(), e.getMessage());
         }
         try {
-            stream.onLifecycle(onError, onEnded);
+            stream.onLifecycle(onError, onEnded, ending);
             // The room's glossary terms are the recognizer's hints, read again at each utterance.
-            RecognizerSession session = recognizer.open(new SessionOptions(language.get(), room.id() + "-" + streamId,
-                    room.settings().task(), () -> room.glossary().terms()), stream);
+            RecognizerSession session = RestartingSession.open(recognizer, new SessionOptions(language.get(),
+                    room.id() + "-" + streamId, room.settings().task(), () -> room.glossary().terms()), stream, REPLAY_SECONDS);
             return new SpeakerIngest(stream, session, language.get());
         } catch (RecognizerException e) {
             stream.abandon();

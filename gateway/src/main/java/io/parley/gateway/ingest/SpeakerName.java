@@ -1,5 +1,7 @@
 package io.parley.gateway.ingest;
 
+import io.parley.gateway.protocol.SafeText;
+
 import java.util.Optional;
 
 /** The display name a speaker gives itself, checked the same way on every transport. */
@@ -13,9 +15,9 @@ public final class SpeakerName {
 
     /** What is wrong with a name, if anything. */
     public static Optional<String> problem(String name) {
-        if (name.isEmpty() || name.length() > MAX_LENGTH || name.chars().anyMatch(Character::isISOControl)) {
+        if (name.isEmpty() || name.codePointCount(0, name.length()) > MAX_LENGTH) {
             return Optional.of("\"speaker\" must be 1 to " + MAX_LENGTH + " printable characters");
         }
-        return Optional.empty();
+        return SafeText.problem("\"speaker\"", name);
     }
 }

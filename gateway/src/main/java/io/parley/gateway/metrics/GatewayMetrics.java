@@ -21,6 +21,7 @@ public final class GatewayMetrics {
     private final AtomicLong translations = new AtomicLong();
     private final AtomicLong translationFailures = new AtomicLong();
     private final AtomicLong audioFramesAccepted = new AtomicLong();
+    private final AtomicLong storeErrors = new AtomicLong();
     private final Map<String, AtomicLong> errors = new ConcurrentHashMap<>();
     private final Map<String, Gauge> gauges = new LinkedHashMap<>();
 
@@ -50,6 +51,11 @@ public final class GatewayMetrics {
 
     public void translationFailed() {
         translationFailures.incrementAndGet();
+    }
+
+    /** A store operation failed (it is retried; finals are never dropped for it). */
+    public void storeError() {
+        storeErrors.incrementAndGet();
     }
 
     public void audioFrameAccepted() {
@@ -84,6 +90,8 @@ public final class GatewayMetrics {
                 Map.of("", translationFailures.get()));
         counter(out, "parley_audio_frames_total", "Audio frames accepted from speakers.",
                 Map.of("", audioFramesAccepted.get()));
+        counter(out, "parley_store_errors_total", "Store operations that failed (finals are retried, never dropped).",
+                Map.of("", storeErrors.get()));
         Map<String, Long> byCode = new LinkedHashMap<>();
         errors.forEach((code, n) -> byCode.put("code=\"" + code + "\"", n.get()));
         counter(out, "parley_client_errors_total", "Errors returned to clients, by code.", byCode);

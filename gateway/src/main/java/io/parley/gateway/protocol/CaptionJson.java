@@ -5,6 +5,9 @@ import io.parley.speech.recognizer.RecognizedWord;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /** Captions in the v1 wire format (see DESIGN.md, "Viewer WebSocket"). */
 public final class CaptionJson {
 
@@ -47,6 +50,32 @@ public final class CaptionJson {
 
     public static String encode(Caption c) {
         return toJson(c).encode();
+    }
+
+    /** A final as the store keeps it: its wire form, plus the offset of its speaker's stream in the room. */
+    public static String toStored(Caption c) {
+        return toJson(c).put("offset", round(c.streamOffset())).encode();
+    }
+
+    /** A final read back from the store: what {@link #toStored} wrote. */
+    public static Caption fromStored(String stored) {
+        JsonObject o = new JsonObject(stored);
+        List<RecognizedWord> words = new ArrayList<>();
+        JsonArray wordsJson = o.getJsonArray("words");
+        if (wordsJson != null) {
+            for (int i = 0; i < wordsJson.size(); i++) {
+                JsonObject w = wordsJson.getJsonObject(i);
+                words.add(new RecognizedWord(w.getString("w"), w.getDouble("start"), w.getDouble("end"),
+                        w.getDouble("conf", Double.NaN)));
+            }
+        }
+        JsonObject src = o.getJsonObject("source");
+        JsonArray flagged = o.getJsonArray("flagged");
+        return new Caption(o.getLong("seq"), o.getLong("segment"), o.getBoolean("final"), o.getString("lang"),
+                o.getString("text"), o.getDouble("start"), o.getDouble("end"), o.getDouble("offset", 0.0),
+                o.getString("speaker"), words, src == null ? null : new Caption.Source(src.getString("lang"), src.getString("text")),
+                flagged == null ? List.of() : flagged.stream().map(String::valueOf).toList(),
+                o.getBoolean("untranslated", false));
     }
 
     /** Seconds and probabilities to the millisecond (or thousandth): enough, and short on the wire. */

@@ -26,8 +26,18 @@ public final class ErrorCodes {
     public static final String FRAME_TOO_LARGE = "frame_too_large";
     /** Frames or audio arriving faster than allowed; the excess was not accepted. */
     public static final String RATE_LIMITED = "rate_limited";
-    /** No such room (or it was closed). */
+    /** No such room. */
     public static final String ROOM_NOT_FOUND = "room_not_found";
+    /** The room was closed (DELETE, or idle too long); its tokens no longer open it. */
+    public static final String ROOM_CLOSED = "room_closed";
+    /** The server is shutting down; come back (to it or another) after the hint, with since. */
+    public static final String SERVER_SHUTDOWN = "server_shutdown";
+    /** Too many requests from one address; see Retry-After. */
+    public static final String TOO_MANY_REQUESTS = "too_many_requests";
+    /** Too many connections, in all or from one address. */
+    public static final String TOO_MANY_CONNECTIONS = "too_many_connections";
+    /** The store is not answering; nothing was lost, try again. */
+    public static final String STORE_UNAVAILABLE = "store_unavailable";
     /** No token was presented. */
     public static final String UNAUTHORIZED = "unauthorized";
     /** A token was presented but does not allow this. */

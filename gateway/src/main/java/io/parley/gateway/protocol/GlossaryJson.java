@@ -54,6 +54,10 @@ public final class GlossaryJson {
                         translations.put(code, text);
                     }
                 }
+                checkText("a glossary term", term);
+                for (String text : translations.values()) {
+                    checkText("the translation of '" + clip(term) + "'", text);
+                }
                 entries.add(new Glossary.Entry(term, translations));
             }
         }
@@ -65,10 +69,27 @@ public final class GlossaryJson {
                 if (!(o instanceof String term)) {
                     throw new IllegalArgumentException("\"doNotTranslate\" must be a list of strings");
                 }
+                checkText("a doNotTranslate term", term);
                 entries.add(new Glossary.Entry(term, Map.of()));
             }
         }
         return new Glossary(entries);
+    }
+
+    /** Terms and translations are read by people: no invisible or control characters (lengths: {@link Glossary}). */
+    private static void checkText(String what, String text) {
+        SafeText.problem(what, text).ifPresent(p -> {
+            throw new IllegalArgumentException(p);
+        });
+    }
+
+    private static String clip(String s) {
+        return s.length() > 32 ? s.substring(0, 32) + "..." : s;
+    }
+
+    /** A glossary as the store keeps it (written by {@link #toJson}, so already checked). */
+    public static Glossary fromStored(String json) {
+        return parse(new JsonObject(json));
     }
 
     public static JsonObject toJson(Glossary g) {

@@ -1,11 +1,15 @@
 package io.parley.gateway.room;
 
-import io.parley.gateway.journal.TranscriptStore;
 import io.parley.gateway.metrics.GatewayMetrics;
+import io.parley.gateway.protocol.ErrorCodes;
+import io.parley.gateway.store.RoomRecord;
+import io.parley.gateway.store.Store;
+import io.parley.gateway.store.TranscriptStore;
 import io.parley.speech.recognizer.Utterance;
 import io.parley.translate.service.Glossary;
 import io.parley.translate.service.TextTranslator;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -14,56 +18,94 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One captioning session: its speakers, its viewers, and the order of everything said in it.
  *
- * <p>Every caption gets a room-wide {@code seq} here, under the room's lock, and is journaled
- * and handed to viewers under the same lock, so that a viewer joining with {@code since}
- * gets the journal up to some point and then every live caption after it, with no gap and
- * no repeat.
+ * <p>Everything that orders captions runs on the room's {@link RoomChain}, one task at a time:
+ * a caption gets its room-wide {@code seq} there, a final is committed to the store there before
+ * it is sent, and a viewer joins the live audience there once its replay has caught up with the
+ * store. So a viewer joining with {@code since} gets the store up to some point and then every
+ * live caption after it, with no gap and no repeat, and no lock is ever held while writing to a
+ * socket or waiting for the store.
  */
 public final class Room {
 
-    private final String id;
-    private final RoomTokens tokens;
-    private final RoomSettings settings;
-    private final Instant created = Instant.now();
-    private final long createdNanos = System.nanoTime();
-    private final TranscriptStore journal;
-    private final TextTranslator translator;
-    /** The room's glossary; replaced whole by PUT, read by every translation and by the recognizer's hints. */
-    private volatile Glossary glossary = Glossary.EMPTY;
-    private final Executor executor;
-    private final GatewayMetrics metrics;
+    /** Seqs are reserved in the store this many at a time, so that a restart never reuses one. */
+    static final long SEQ_BLOCK = 1000;
+    /** Partials are skipped while this many tasks wait in the room: a partial late is worth nothing. */
+    static final int PARTIAL_BACKLOG_LIMIT = 64;
 
-    // Guarded by this.
+    /** What every room of a gateway shares. */
+    public record Services(Store store, TextTranslator translator, Executor translations, Executor roomWork,
+                           GatewayMetrics metrics, RoomPolicy policy) {
+    }
+
+    private final String id;
+    private final RoomSettings settings;
+    private final Instant created;
+    private final Duration retention;
+    private final long tokensNotBefore;
+    private final Services services;
+    private final RoomChain chain;
+    /** The room's glossary; replaced whole by PUT, read by every translation and by the recognizer's hints. */
+    private volatile Glossary glossary;
+    private final AtomicLong nextSegment;
+    private volatile long lastActivityMillis = System.currentTimeMillis();
+    private volatile boolean closing;
+
+    // On the chain only.
     private long seq;
-    private long nextSegment;
+    private long seqReserved;
+    private long originalCount;
+    private long originalLastSeq;
     private final Set<CaptionSink> originalViewers = new LinkedHashSet<>();
     private final Map<String, LanguageChannel> channels = new TreeMap<>();
-    private final Set<SpeakerStream> speakers = new LinkedHashSet<>();
-    private long lastActivityNanos = System.nanoTime();
-    private boolean closed;
+    /** Viewers admitted and still replaying: they count against the limit but get nothing live yet. */
+    private int viewersJoining;
 
-    public Room(String id, RoomTokens tokens, RoomSettings settings, TranscriptStore journal, TextTranslator translator,
-                Executor executor, GatewayMetrics metrics) {
-        this.id = id;
-        this.tokens = tokens;
+    // Guarded by `speakers`.
+    private final Set<SpeakerStream> speakers = new LinkedHashSet<>();
+    private CompletableFuture<Void> speakersGone = CompletableFuture.completedFuture(null);
+
+    private Room(RoomRecord record, RoomSettings settings, Glossary glossary, Map<String, TranscriptStore.StreamState> streams,
+                 Services services) {
+        this.id = record.id();
         this.settings = settings;
-        this.journal = journal;
-        this.translator = translator;
-        this.executor = executor;
-        this.metrics = metrics;
+        this.created = record.created();
+        this.retention = record.retention();
+        this.tokensNotBefore = record.tokensNotBefore();
+        this.services = services;
+        this.chain = new RoomChain(services.roomWork(), id);
+        this.glossary = glossary;
+        // Numbering continues after everything a viewer may have seen before a restart.
+        this.seq = record.seqReserved();
+        this.seqReserved = record.seqReserved();
+        TranscriptStore.StreamState original = streams.getOrDefault(TranscriptStore.ORIGINAL, TranscriptStore.StreamState.EMPTY);
+        this.originalCount = original.count();
+        this.originalLastSeq = original.lastSeq();
+        long lastSegment = streams.values().stream().mapToLong(TranscriptStore.StreamState::lastSegment).max().orElse(-1);
+        this.nextSegment = new AtomicLong(lastSegment + 1);
+        streams.forEach((stream, state) -> {
+            if (!stream.equals(TranscriptStore.ORIGINAL)) {
+                channels.put(stream, new LanguageChannel(this, stream, state, true));
+            }
+        });
+    }
+
+    /** A room as the store has it, with what its transcript holds. */
+    static CompletableFuture<Room> load(RoomRecord record, Services services) {
+        RoomSettings settings = RoomSettings.fromJson(record.settings());
+        Glossary glossary = io.parley.gateway.protocol.GlossaryJson.fromStored(record.glossary());
+        return services.store().streams(record.id()).thenApply(streams -> new Room(record, settings, glossary, streams, services));
     }
 
     public String id() {
         return id;
-    }
-
-    public RoomTokens tokens() {
-        return tokens;
     }
 
     public RoomSettings settings() {
@@ -74,46 +116,138 @@ public final class Room {
         return created;
     }
 
-    /** Seconds since the room was created. */
+    /** How long finals are kept; null: until the room closes. */
+    public Duration retention() {
+        return retention;
+    }
+
+    /** Tokens issued before this epoch second do not open the room. */
+    public long tokensNotBefore() {
+        return tokensNotBefore;
+    }
+
+    Services services() {
+        return services;
+    }
+
+    RoomChain chain() {
+        return chain;
+    }
+
+    /** Seconds since the room was created, on the wall clock (it may have outlived a restart). */
     double secondsSinceCreation() {
-        return (System.nanoTime() - createdNanos) / 1e9;
+        return Math.max(0, (System.currentTimeMillis() - created.toEpochMilli()) / 1e3);
+    }
+
+    public boolean isClosing() {
+        return closing;
     }
 
     // ---- speakers ----
 
-    /** Registers a speaker stream; null if the room is closed or has as many speakers as allowed. */
-    public synchronized SpeakerStream addSpeaker(String name, String language, CaptionSink echo, int maxSpeakers) {
-        if (closed || speakers.size() >= maxSpeakers) {
-            return null;
+    /**
+     * Registers a speaker stream.
+     *
+     * @throws RoomRefusal {@code room_closed} or {@code capacity_reached}
+     */
+    public SpeakerStream addSpeaker(String name, String language, CaptionSink echo) {
+        synchronized (speakers) {
+            if (closing) {
+                throw new RoomRefusal(ErrorCodes.ROOM_CLOSED, "the room '" + id + "' is closed");
+            }
+            if (speakers.size() >= services.policy().maxSpeakers()) {
+                throw new RoomRefusal(ErrorCodes.CAPACITY, "this room has as many speakers as it allows ("
+                        + services.policy().maxSpeakers() + ")");
+            }
+            SpeakerStream s = new SpeakerStream(this, name, language, echo, secondsSinceCreation());
+            if (speakers.isEmpty()) {
+                speakersGone = new CompletableFuture<>();
+            }
+            speakers.add(s);
+            touch();
+            return s;
         }
-        SpeakerStream s = new SpeakerStream(this, name, language, echo, secondsSinceCreation());
-        speakers.add(s);
-        touch();
-        return s;
     }
 
-    synchronized void speakerEnded(SpeakerStream s) {
-        speakers.remove(s);
-        touch();
-    }
-
-    synchronized long allocateSegment() {
-        return nextSegment++;
-    }
-
-    synchronized void publishPartial(SpeakerStream from, long segment, Utterance u) {
-        Caption c = caption(from, segment, u, false);
-        from.echo().send(c);
-        sendAll(originalViewers, c);
-        String stable = stablePrefix(u);
-        for (LanguageChannel ch : channels.values()) {
-            if (ch.lang().equals(c.lang())) {
-                sendAll(ch.viewers(), c);
-            } else if (!ch.viewers().isEmpty()) {
-                ch.submitPartial(c, stable);
+    void speakerEnded(SpeakerStream s) {
+        CompletableFuture<Void> gone = null;
+        synchronized (speakers) {
+            if (speakers.remove(s) && speakers.isEmpty()) {
+                gone = speakersGone;
             }
         }
         touch();
+        if (gone != null) {
+            // After every final the stream published: they are on the chain before this.
+            CompletableFuture<Void> g = gone;
+            chain.run(() -> g.complete(null));
+        }
+    }
+
+    long allocateSegment() {
+        return nextSegment.getAndIncrement();
+    }
+
+    public List<SpeakerStream> speakers() {
+        synchronized (speakers) {
+            return new ArrayList<>(speakers);
+        }
+    }
+
+    // ---- publishing ----
+
+    /** The next seq; reserves another block in the store (durably) when this one is used up. */
+    private CompletionStage<Long> nextSeq() {
+        if (seq + 1 < seqReserved) {
+            return CompletableFuture.completedFuture(++seq);
+        }
+        long upTo = Math.max(seqReserved, seq) + SEQ_BLOCK;
+        return CommitRetry.untilDone(() -> services.store().reserveSeq(id, upTo), "room " + id + " seq reservation",
+                        e -> services.metrics().storeError())
+                .thenApply(v -> {
+                    seqReserved = upTo;
+                    return ++seq;
+                });
+    }
+
+    void publishPartial(SpeakerStream from, long segment, Utterance u) {
+        touch();
+        if (chain.pending() > PARTIAL_BACKLOG_LIMIT) {
+            services.metrics().partialSkipped();
+            return;
+        }
+        chain.submit(() -> nextSeq().thenApply(n -> {
+            Caption c = caption(n, from, segment, u, false);
+            from.echo().send(c);
+            sendAll(originalViewers, c);
+            String stable = stablePrefix(u);
+            for (LanguageChannel ch : channels.values()) {
+                if (ch.lang().equals(c.lang())) {
+                    sendAll(ch.viewers(), c);
+                } else {
+                    ch.submitPartial(c, stable);
+                }
+            }
+            return null;
+        }));
+    }
+
+    void publishFinal(SpeakerStream from, long segment, Utterance u) {
+        touch();
+        chain.submit(() -> nextSeq().thenCompose(n -> {
+            Caption c = caption(n, from, segment, u, true);
+            CompletionStage<Void> committed = c.text().isBlank() ? CompletableFuture.completedFuture(null)
+                    : commit(TranscriptStore.ORIGINAL, c).thenRun(() -> {
+                        originalCount++;
+                        originalLastSeq = c.seq();
+                        trimIfOver(TranscriptStore.ORIGINAL, originalCount, k -> originalCount = k);
+                    });
+            return chain.resume(committed).thenRun(() -> {
+                from.echo().send(c);
+                sendAll(originalViewers, c);
+                channels.values().forEach(ch -> ch.submit(c));
+            });
+        }));
     }
 
     /** The words of a partial the recognizer will not change any more: all a translation of it may show. */
@@ -129,152 +263,289 @@ public final class Room {
         return b.toString();
     }
 
-    /** Called by a channel once a partial's stable prefix is translated. */
-    synchronized void publishPartialInChannel(LanguageChannel channel, Caption c) {
-        sendAll(channel.viewers(), c);
+    private Caption caption(long n, SpeakerStream from, long segment, Utterance u, boolean isFinal) {
+        return new Caption(n, segment, isFinal, u.language(), u.text(), u.start(), u.end(),
+                from.startOffset(), from.name(), u.words(), null, List.of(), false);
     }
 
-    /** Runs a channel's bookkeeping after a partial's translation under the room's lock, as all channel work is. */
-    void afterPartialTranslation(Runnable work) {
-        synchronized (this) {
-            work.run();
+    /** Commits a final of a stream, however many tries it takes. */
+    CompletableFuture<Void> commit(String stream, Caption c) {
+        return CommitRetry.untilDone(() -> services.store().append(id, stream, c),
+                "final " + c.seq() + " of room " + id + " (" + stream + ")", e -> services.metrics().storeError());
+    }
+
+    /** Keeps a stream within the stored-finals cap; the trim runs beside the room, not in its way. */
+    void trimIfOver(String stream, long count, java.util.function.LongConsumer newCount) {
+        int cap = services.policy().maxStoredFinals();
+        if (count > cap) {
+            newCount.accept(cap);
+            services.store().trim(id, stream, cap).exceptionally(e -> {
+                services.metrics().storeError();
+                return 0;
+            });
         }
     }
+
+    /** Called by a channel, in seq order, once a final is ready in its language: commit, then send. */
+    CompletionStage<Void> publishInChannel(LanguageChannel channel, Caption c) {
+        CompletionStage<Void> committed = c.text().isBlank() ? CompletableFuture.completedFuture(null)
+                : commit(channel.lang(), c);
+        return chain.resume(committed).thenRun(() -> {
+            channel.committed(c);
+            sendAll(channel.viewers(), c);
+        });
+    }
+
+    /** Sends to a snapshot of the viewers, so that a viewer leaving during delivery cannot upset it. */
+    static void sendAll(Set<CaptionSink> viewers, Caption c) {
+        for (CaptionSink v : List.copyOf(viewers)) {
+            try {
+                v.send(c);
+            } catch (RuntimeException e) {
+                // One broken connection must not keep a caption from the others.
+                java.util.logging.Logger.getLogger(Room.class.getName()).log(java.util.logging.Level.FINE,
+                        "sending a caption failed", e);
+            }
+        }
+    }
+
+    // ---- glossary ----
 
     public Glossary glossary() {
         return glossary;
     }
 
-    public void setGlossary(Glossary g) {
-        this.glossary = g;
+    /** Replaces the glossary once the store has it. */
+    public CompletableFuture<Void> setGlossary(Glossary g) {
         touch();
-    }
-
-    synchronized void publishFinal(SpeakerStream from, long segment, Utterance u) {
-        Caption c = caption(from, segment, u, true);
-        if (!c.text().isBlank()) {
-            journal.append(id, TranscriptStore.ORIGINAL, c);
-        }
-        from.echo().send(c);
-        sendAll(originalViewers, c);
-        channels.values().forEach(ch -> ch.submit(c));
-        touch();
-    }
-
-    private Caption caption(SpeakerStream from, long segment, Utterance u, boolean isFinal) {
-        return new Caption(++seq, segment, isFinal, u.language(), u.text(), u.start(), u.end(),
-                from.startOffset(), from.name(), u.words(), null, List.of(), false);
-    }
-
-    /** Called by a channel, in seq order, once a final is ready in its language. */
-    synchronized void publishInChannel(LanguageChannel channel, Caption c) {
-        if (!c.text().isBlank()) {
-            journal.append(id, channel.lang(), c);
-        }
-        sendAll(channel.viewers(), c);
-    }
-
-    /** Sends to a snapshot of the viewers, so that a viewer leaving during delivery cannot upset it. */
-    private static void sendAll(Set<CaptionSink> viewers, Caption c) {
-        for (CaptionSink v : List.copyOf(viewers)) {
-            v.send(c);
-        }
+        return services.store().updateGlossary(id, io.parley.gateway.protocol.GlossaryJson.toJson(g).encode())
+                .thenRun(() -> glossary = g);
     }
 
     // ---- viewers ----
 
     /**
-     * Adds a viewer and replays to it every final after {@code since}.
+     * Admits a viewer: replays the finals it asks for from the store, a page at a time as its
+     * connection takes them, then adds it to the live audience. Fails with {@link RoomRefusal}
+     * when the room is closed or full.
      *
-     * @param lang the language it reads, or null for every caption in the language it was spoken
-     * @return false if the room is closed or full
+     * @param lang  the language it reads, or null for every caption in the language it was spoken
+     * @param since replay every final after this seq; negative: only the last {@code last} finals
      */
-    public synchronized boolean addViewer(CaptionSink viewer, String lang, long since, int maxViewers) {
-        if (closed || viewerCount() >= maxViewers) {
+    public CompletableFuture<Void> addViewer(CaptionSink viewer, String lang, long since, int last) {
+        return chain.run(() -> {
+            if (closing) {
+                throw new RoomRefusal(ErrorCodes.ROOM_CLOSED, "the room '" + id + "' is closed");
+            }
+            if (viewerCountOnChain() >= services.policy().maxViewers()) {
+                throw new RoomRefusal(ErrorCodes.CAPACITY, "this room has as many viewers as it allows ("
+                        + services.policy().maxViewers() + ")");
+            }
+            LanguageChannel ch = lang == null ? null : channel(lang);
+            if (ch != null) {
+                ch.watch();
+            }
+            viewersJoining++;
+            touch();
+            return ch;
+        }).thenCompose(ch -> new ViewerReplay(this, viewer, lang == null ? TranscriptStore.ORIGINAL : lang, ch)
+                .run(since, last).whenComplete((v, e) -> {
+                    if (e != null) {
+                        chain.run(() -> {
+                            viewersJoining--;
+                            if (ch != null) {
+                                ch.unwatch();
+                            }
+                            return null;
+                        });
+                    }
+                }));
+    }
+
+    /**
+     * On the chain, at the end of a replay: whether {@code stream} has finals after
+     * {@code cursor}; if not, the viewer is live from now on and gets everything after it.
+     */
+    boolean goLiveIfCaughtUp(CaptionSink viewer, String stream, LanguageChannel ch, long cursor) {
+        long last = ch == null ? originalLastSeq : ch.lastCommittedSeq();
+        if (last > cursor) {
             return false;
         }
-        Set<CaptionSink> target = lang == null ? originalViewers : channel(lang).viewers();
-        journal.since(id, lang == null ? TranscriptStore.ORIGINAL : lang, since).forEach(viewer::replay);
-        target.add(viewer);
-        touch();
+        viewersJoining--;
+        if (closing) {
+            viewer.closing(ErrorCodes.ROOM_CLOSED, "the room was closed", io.parley.gateway.ws.CloseCodes.GONE, -1);
+            if (ch != null) {
+                ch.unwatch();
+            }
+            return true;
+        }
+        (ch == null ? originalViewers : ch.viewers()).add(viewer);
         return true;
     }
 
-    public synchronized void removeViewer(CaptionSink viewer) {
-        originalViewers.remove(viewer);
-        channels.values().forEach(ch -> ch.viewers().remove(viewer));
-        touch();
+    public void removeViewer(CaptionSink viewer) {
+        chain.run(() -> {
+            if (originalViewers.remove(viewer)) {
+                return null;
+            }
+            for (LanguageChannel ch : channels.values()) {
+                if (ch.viewers().remove(viewer)) {
+                    ch.unwatch();
+                }
+            }
+            touch();
+            return null;
+        });
     }
 
-    /** The channel for a language, created on first use and filled with every earlier final. */
+    /** The channel for a language (on the chain), created on first use; refused past the room's languages. */
     private LanguageChannel channel(String lang) {
         LanguageChannel ch = channels.get(lang);
         if (ch == null) {
-            ch = new LanguageChannel(this, lang, translator, executor, metrics);
-            channels.put(lang, ch);
-            for (Caption earlier : journal.all(id, TranscriptStore.ORIGINAL)) {
-                ch.submit(earlier);
+            if (channels.size() >= services.policy().maxLanguages()) {
+                throw new RoomRefusal(ErrorCodes.CAPACITY, "this room is already translated into "
+                        + services.policy().maxLanguages() + " languages, as many as it allows");
             }
+            ch = new LanguageChannel(this, lang, TranscriptStore.StreamState.EMPTY, false);
+            channels.put(lang, ch);
         }
         return ch;
+    }
+
+    /** The highest seq of the original stream the store has (on the chain). */
+    long originalLastSeq() {
+        return originalLastSeq;
+    }
+
+    /** Lets languages nobody watches sleep; called now and then by the registry. */
+    public void releaseIdleChannels() {
+        chain.run(() -> {
+            long now = System.nanoTime();
+            channels.values().forEach(ch -> ch.sleepIfIdle(now));
+            return null;
+        });
     }
 
     // ---- transcript ----
 
     /**
-     * Every final in a language (null: as spoken), once any translation still under way has
-     * been published.
+     * Every final in a language (null: as spoken), once every final of the room has been
+     * translated into it. Read from the store a page at a time.
      */
     public CompletableFuture<List<Caption>> transcript(String lang) {
         String stream = lang == null ? TranscriptStore.ORIGINAL : lang;
-        CompletableFuture<Void> ready;
-        synchronized (this) {
-            ready = lang == null ? CompletableFuture.completedFuture(null) : channel(lang).caughtUp();
-        }
-        return ready.thenApply(v -> journal.all(id, stream));
+        CompletableFuture<LanguageChannel> ready = chain.submit(() -> {
+            if (lang == null) {
+                return CompletableFuture.completedFuture(null);
+            }
+            LanguageChannel ch = channel(lang);
+            ch.watch();
+            return ch.caughtUp().thenApply(v -> ch);
+        });
+        return ready.thenCompose(ch -> readAll(stream, 0, new ArrayList<>()).whenComplete((v, e) -> {
+            if (ch != null) {
+                chain.run(() -> {
+                    ch.unwatch();
+                    return null;
+                });
+            }
+        }));
+    }
+
+    private CompletableFuture<List<Caption>> readAll(String stream, long after, List<Caption> into) {
+        return services.store().page(id, stream, after, 1000).thenCompose(page -> {
+            into.addAll(page);
+            return page.size() < 1000 ? CompletableFuture.completedFuture(into)
+                    : readAll(stream, page.getLast().seq(), into);
+        });
     }
 
     // ---- state ----
 
-    public synchronized int viewerCount() {
-        return originalViewers.size() + channels.values().stream().mapToInt(ch -> ch.viewers().size()).sum();
+    /** Viewers connected, live or catching up. */
+    public CompletableFuture<Integer> viewerCount() {
+        return chain.run(this::viewerCountOnChain);
     }
 
-    /** Caption bytes waiting to be taken by this room's viewers' connections. */
-    public synchronized long unsentBytes() {
-        long sum = originalViewers.stream().mapToLong(CaptionSink::unsentBytes).sum();
-        for (LanguageChannel ch : channels.values()) {
-            sum += ch.viewers().stream().mapToLong(CaptionSink::unsentBytes).sum();
+    private int viewerCountOnChain() {
+        return viewersJoining + originalViewers.size() + channels.values().stream().mapToInt(ch -> ch.viewers().size()).sum();
+    }
+
+    /** A snapshot for {@code GET /v1/rooms/{room}}. */
+    public record Info(int viewers, List<String> languages, long finals, long lastSeq) {
+    }
+
+    public CompletableFuture<Info> info() {
+        return chain.run(() -> new Info(viewerCountOnChain(), new ArrayList<>(channels.keySet()), originalCount, seq));
+    }
+
+    /** Caption bytes waiting to be taken by this room's viewers' connections (approximate, no lock). */
+    public long unsentBytes() {
+        long sum = 0;
+        try {
+            for (CaptionSink v : List.copyOf(originalViewers)) {
+                sum += v.unsentBytes();
+            }
+        } catch (RuntimeException concurrentlyChanged) {
+            // A gauge: a scrape during a change reads a little less.
         }
         return sum;
     }
 
-    public synchronized List<SpeakerStream> speakers() {
-        return new ArrayList<>(speakers);
+    public long lastActivityMillis() {
+        return lastActivityMillis;
     }
 
-    public synchronized List<String> languagesWatched() {
-        return new ArrayList<>(channels.keySet());
+    /** True if nobody is connected and nothing happened for {@code idle}. */
+    public boolean idleFor(Duration idle) {
+        synchronized (speakers) {
+            if (!speakers.isEmpty()) {
+                return false;
+            }
+        }
+        return System.currentTimeMillis() - lastActivityMillis > idle.toMillis();
     }
 
-    public synchronized long lastSeq() {
-        return seq;
+    void touch() {
+        lastActivityMillis = System.currentTimeMillis();
     }
 
-    public int finalCount() {
-        return journal.count(id, TranscriptStore.ORIGINAL);
-    }
+    // ---- the end ----
 
-    /** True if nobody is connected and nothing happened for {@code idleNanos}. */
-    public synchronized boolean idleFor(long idleNanos) {
-        return speakers.isEmpty() && viewerCount() == 0 && System.nanoTime() - lastActivityNanos > idleNanos;
-    }
-
-    synchronized void close() {
-        closed = true;
-    }
-
-    private void touch() {
-        lastActivityNanos = System.nanoTime();
+    /**
+     * Ends the room's live life: refuses newcomers, lets every speaker's last utterance end in a
+     * final (up to the drain timeout; a speaker still going then is cut, its audio so far
+     * recognised), waits for those finals to be translated and committed, then tells every
+     * viewer why it is being closed and closes it.
+     *
+     * @param code         {@code room_closed} (the room is gone) or {@code server_shutdown}
+     * @param closeCode    the WebSocket close code viewers get
+     * @param retryAfterMs when viewers may come back; negative: they should not
+     */
+    public CompletableFuture<Void> drain(String code, String message, short closeCode, long retryAfterMs) {
+        List<SpeakerStream> streams;
+        CompletableFuture<Void> gone;
+        synchronized (speakers) {
+            closing = true;
+            streams = new ArrayList<>(speakers);
+            gone = speakersGone;
+        }
+        streams.forEach(s -> s.finish(code, message, closeCode, retryAfterMs));
+        long timeout = services.policy().drainTimeout().toMillis();
+        return gone.completeOnTimeout(null, timeout, TimeUnit.MILLISECONDS)
+                .thenCompose(v -> chain.submit(() -> {
+                    List<CompletableFuture<Void>> translated = new ArrayList<>();
+                    channels.values().forEach(ch -> translated.add(ch.caughtUpIfAwake()));
+                    return CompletableFuture.allOf(translated.toArray(CompletableFuture[]::new))
+                            .completeOnTimeout(null, timeout, TimeUnit.MILLISECONDS);
+                }))
+                .thenCompose(v -> chain.run(() -> {
+                    List<CaptionSink> all = new ArrayList<>(originalViewers);
+                    channels.values().forEach(ch -> all.addAll(ch.viewers()));
+                    originalViewers.clear();
+                    channels.values().forEach(ch -> ch.viewers().clear());
+                    all.forEach(viewer -> viewer.closing(code, message, closeCode, retryAfterMs));
+                    return null;
+                }));
     }
 }

@@ -38,4 +38,15 @@ public record RoomSettings(SessionOptions.Task task) {
     public String taskName() {
         return task.name().toLowerCase(Locale.ROOT);
     }
+
+    /** As the store keeps them. */
+    public String toJson() {
+        return new io.vertx.core.json.JsonObject().put("task", taskName()).encode();
+    }
+
+    /** Read back from the store; settings a newer Parley added are ignored. */
+    public static RoomSettings fromJson(String json) {
+        io.vertx.core.json.JsonObject o = new io.vertx.core.json.JsonObject(json);
+        return new RoomSettings(parseTask(o.getValue("task", "transcribe")));
+    }
 }

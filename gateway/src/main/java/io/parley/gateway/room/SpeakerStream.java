@@ -14,6 +14,12 @@ import java.util.function.Consumer;
  */
 public final class SpeakerStream implements RecognitionListener {
 
+    /** How the transport that carries the audio ends it when the room asks (closing, shutting down). */
+    public interface Ending {
+        /** Stop taking audio; recognise what was taken; then close the client with this reason. */
+        void finish(String code, String message, short closeCode, long retryAfterMs);
+    }
+
     private final Room room;
     private final String name;
     private final String language;
@@ -22,6 +28,7 @@ public final class SpeakerStream implements RecognitionListener {
     private final Map<Integer, Long> segments = new HashMap<>();
     private volatile Consumer<RecognizerException> onError = e -> { };
     private volatile Runnable onEnd = () -> { };
+    private volatile Ending ending = (code, message, closeCode, retryAfterMs) -> { };
 
     SpeakerStream(Room room, String name, String language, CaptionSink echo, double startOffset) {
         this.room = room;
@@ -39,6 +46,10 @@ public final class SpeakerStream implements RecognitionListener {
         return language;
     }
 
+    public Room room() {
+        return room;
+    }
+
     CaptionSink echo() {
         return echo;
     }
@@ -48,10 +59,16 @@ public final class SpeakerStream implements RecognitionListener {
         return startOffset;
     }
 
-    /** What to do when the recognizer fails, and when the stream has ended. */
-    public void onLifecycle(Consumer<RecognizerException> errorHandler, Runnable endHandler) {
+    /** What to do when the recognizer fails, when the stream has ended, and how to end it on request. */
+    public void onLifecycle(Consumer<RecognizerException> errorHandler, Runnable endHandler, Ending endingHandler) {
         this.onError = errorHandler;
         this.onEnd = endHandler;
+        this.ending = endingHandler;
+    }
+
+    /** The room asks the stream to end (see {@link Room#drain}). */
+    void finish(String code, String message, short closeCode, long retryAfterMs) {
+        ending.finish(code, message, closeCode, retryAfterMs);
     }
 
     private long segmentFor(int utterance) {

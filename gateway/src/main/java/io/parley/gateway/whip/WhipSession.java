@@ -42,6 +42,8 @@ public final class WhipSession implements CaptionSink, AudioTrackSink {
     private boolean ended;
     private long lastDropLogNanos;
     private volatile long disconnectedSince = -1;
+    private final long createdNanos = System.nanoTime();
+    private volatile boolean everConnected;
 
     WhipSession(String id, Room room, GatewayMetrics metrics, Runnable onClosed) {
         this.id = id;
@@ -99,11 +101,19 @@ public final class WhipSession implements CaptionSink, AudioTrackSink {
     /** Connection state from libwebrtc: failure or close ends the stream; a disconnection gets a grace period. */
     void onConnectionState(RTCPeerConnectionState state) {
         switch (state) {
-            case CONNECTED -> disconnectedSince = -1;
+            case CONNECTED -> {
+                everConnected = true;
+                disconnectedSince = -1;
+            }
             case DISCONNECTED -> disconnectedSince = System.nanoTime();
             case FAILED, CLOSED -> end("the WebRTC connection " + state.name().toLowerCase(java.util.Locale.ROOT));
             default -> { }
         }
+    }
+
+    /** Nanoseconds since the session was answered if its peer never connected, else -1. */
+    long neverConnectedFor(long now) {
+        return everConnected ? -1 : now - createdNanos;
     }
 
     /** Nanoseconds since the peer disconnected, or -1 while it is connected. */

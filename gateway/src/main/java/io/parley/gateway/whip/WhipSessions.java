@@ -1,6 +1,5 @@
 package io.parley.gateway.whip;
 
-import io.parley.gateway.config.Limits;
 import io.parley.gateway.engines.Engines;
 import io.parley.gateway.ingest.IngestRefused;
 import io.parley.gateway.ingest.SpeakerIngest;
@@ -33,15 +32,16 @@ public final class WhipSessions implements AutoCloseable {
 
     private final WebRtcStack stack;
     private final Engines engines;
-    private final Limits limits;
     private final GatewayMetrics metrics;
+    /** Where what blocks runs: recognizer sessions opening, libwebrtc's calls. */
+    private final java.util.concurrent.Executor blocking;
     private final Map<String, WhipSession> sessions = new ConcurrentHashMap<>();
 
-    public WhipSessions(WebRtcStack stack, Engines engines, Limits limits, GatewayMetrics metrics) {
+    public WhipSessions(WebRtcStack stack, Engines engines, GatewayMetrics metrics, java.util.concurrent.Executor blocking) {
         this.stack = stack;
         this.engines = engines;
-        this.limits = limits;
         this.metrics = metrics;
+        this.blocking = blocking;
     }
 
     public Optional<String> unavailableReason() {
@@ -62,54 +62,80 @@ public final class WhipSessions implements AutoCloseable {
      * {@code capacity_reached}, {@code webrtc_unavailable} or the recognizer's own.
      */
     public CompletableFuture<Opened> open(Room room, String offerSdp, String language, String speaker) {
-        try {
-            if (stack.unavailableReason().isPresent()) {
-                throw new IngestRefused(ErrorCodes.WEBRTC_UNAVAILABLE, stack.unavailableReason().get()
-                        + "; stream over the speaker WebSocket instead");
-            }
-            if (sessions.size() >= stack.config().maxSessions()) {
-                throw new IngestRefused(ErrorCodes.CAPACITY, "the server has as many WebRTC sessions as it allows ("
-                        + stack.config().maxSessions() + ")");
-            }
+        // Opening a recognizer session and libwebrtc's calls block: never on the caller's (event loop) thread.
+        return CompletableFuture.supplyAsync(() -> {
             try {
-                SdpOffer.check(offerSdp);
-            } catch (SdpOffer.Invalid e) {
-                throw new IngestRefused(ErrorCodes.BAD_SDP, e.getMessage());
+                return openBlocking(room, offerSdp, language, speaker);
+            } catch (IngestRefused e) {
+                throw new CompletionException(e);
             }
-            String id = newId();
-            WhipSession session = new WhipSession(id, room, metrics, () -> sessions.remove(id));
-            SpeakerIngest ingest = SpeakerIngest.open(room, engines, limits.maxSpeakersPerRoom(), language, speaker,
-                    session, "whip-" + id,
-                    e -> LOG.log(Level.WARNING, "recognizer failed in WHIP session " + id + ": " + e.getMessage()),
-                    () -> { });
-            sessions.put(id, session);
-            return WhipPeer.answer(stack, offerSdp, session, session::onConnectionState)
-                    .handle((peer, error) -> {
-                        if (error != null) {
-                            sessions.remove(id);
-                            ingest.session().abort();
-                            Throwable cause = error instanceof CompletionException && error.getCause() != null
-                                    ? error.getCause() : error;
-                            throw new CompletionException(new IngestRefused(ErrorCodes.BAD_SDP,
-                                    "WebRTC could not answer this offer: " + cause.getMessage()));
-                        }
-                        session.attach(ingest, peer);
-                        return new Opened(session, peer.answerSdp(), ingest.language());
-                    });
-        } catch (IngestRefused e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        }, blocking).thenCompose(f -> f);
     }
 
-    /** Ends sessions whose peer has stayed disconnected longer than the grace period. */
-    public void endAbandoned() {
-        long now = System.nanoTime();
-        long grace = stack.config().disconnectGrace().toNanos();
-        for (WhipSession s : sessions.values()) {
-            if (s.disconnectedFor(now) > grace) {
-                s.end("the client stayed disconnected for " + stack.config().disconnectGrace().toSeconds() + " s");
-            }
+    private CompletableFuture<Opened> openBlocking(Room room, String offerSdp, String language, String speaker)
+            throws IngestRefused {
+        if (stack.unavailableReason().isPresent()) {
+            throw new IngestRefused(ErrorCodes.WEBRTC_UNAVAILABLE, stack.unavailableReason().get()
+                    + "; stream over the speaker WebSocket instead");
         }
+        if (sessions.size() >= stack.config().maxSessions()) {
+            throw new IngestRefused(ErrorCodes.CAPACITY, "the server has as many WebRTC sessions as it allows ("
+                    + stack.config().maxSessions() + ")");
+        }
+        try {
+            SdpOffer.check(offerSdp);
+        } catch (SdpOffer.Invalid e) {
+            throw new IngestRefused(ErrorCodes.BAD_SDP, e.getMessage());
+        }
+        String id = newId();
+        WhipSession session = new WhipSession(id, room, metrics, () -> sessions.remove(id));
+        SpeakerIngest ingest = SpeakerIngest.open(room, engines, language, speaker, session, "whip-" + id,
+                e -> LOG.log(Level.WARNING, "recognizer failed in WHIP session " + id + ": " + e.getMessage()),
+                () -> { }, (code, message, closeCode, retryAfterMs) -> blocking.execute(() -> session.end(message)));
+        sessions.put(id, session);
+        CompletableFuture<WhipPeer> answered;
+        try {
+            answered = WhipPeer.answer(stack, offerSdp, session, session::onConnectionState);
+        } catch (RuntimeException | Error e) {
+            // libwebrtc refused before it even answered: nothing may stay behind.
+            answered = CompletableFuture.failedFuture(e);
+        }
+        return answered.handle((peer, error) -> {
+            if (error != null) {
+                sessions.remove(id);
+                ingest.session().abort();
+                Throwable cause = error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                throw new CompletionException(new IngestRefused(ErrorCodes.BAD_SDP,
+                        "WebRTC could not answer this offer: " + cause.getMessage()));
+            }
+            session.attach(ingest, peer);
+            return new Opened(session, peer.answerSdp(), ingest.language());
+        });
+    }
+
+    /**
+     * Ends sessions whose peer has stayed disconnected longer than the grace period, and those
+     * that never connected at all within it (an answer the client never used). Their audio so far
+     * is still recognised. Closing a peer blocks, so this runs on the blocking pool.
+     */
+    public void endAbandoned() {
+        blocking.execute(() -> {
+            long now = System.nanoTime();
+            long grace = stack.config().disconnectGrace().toNanos();
+            for (WhipSession s : sessions.values()) {
+                if (s.disconnectedFor(now) > grace) {
+                    s.end("the client stayed disconnected for " + stack.config().disconnectGrace().toSeconds() + " s");
+                } else if (s.neverConnectedFor(now) > grace) {
+                    s.end("the client never connected in " + stack.config().disconnectGrace().toSeconds() + " s");
+                }
+            }
+        });
+    }
+
+    /** Ends a session for its client's DELETE, off the caller's thread; completes when it is ended. */
+    public CompletableFuture<Void> endAsync(WhipSession session, String why) {
+        return CompletableFuture.runAsync(() -> session.end(why), blocking);
     }
 
     /** Ends every session (their audio is still recognised) and releases libwebrtc. */

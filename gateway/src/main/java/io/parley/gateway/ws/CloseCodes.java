@@ -4,6 +4,10 @@ package io.parley.gateway.ws;
 public final class CloseCodes {
 
     public static final short NORMAL = 1000;
+    /** The server is going away (shutting down): reconnect, to it or another, with since. */
+    public static final short GOING_AWAY = 1001;
+    /** The room was closed: do not reconnect. */
+    public static final short GONE = 4410;
     public static final short INTERNAL = 1011;
     public static final short IDLE = 4000;
     public static final short UNAUTHORIZED = 4401;

@@ -12,7 +12,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The real gateway on a free port, with the real engines, started once for all end-to-end
@@ -54,17 +53,18 @@ public final class TestGateway {
         return whisper;
     }
 
-    /** A gateway with its own engines, closed when the JVM ends. */
+    /** A gateway with its own engines and data folder, closed when the JVM ends. */
     public static TestGateway start(GatewayConfig config) throws Exception {
         Engines engines = Engines.load(config, line -> System.out.println("[test gateway] " + line));
-        Vertx vertx = Vertx.vertx();
-        ParleyServer server = ParleyServer.start(vertx, config, engines).await(30, TimeUnit.SECONDS);
+        Vertx vertx = TightVertx.create();
+        GatewayConfig own = config.withDataDir(TempFolders.create("parley-test-data-"));
+        ParleyServer server = ParleyServer.start(vertx, own, engines, line -> System.out.println("[test gateway] " + line));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             engines.close();
             vertx.close();
         }));
-        return new TestGateway(vertx, engines, config, server);
+        return new TestGateway(vertx, engines, own, server);
     }
 
     /** A second server on the same engines, with other limits. */
@@ -72,10 +72,11 @@ public final class TestGateway {
         return withConfig(config.withLimits(limits));
     }
 
-    /** A second server on the same engines, with another configuration. */
+    /** A second server on the same engines, with another configuration and a data folder of its own. */
     public TestGateway withConfig(GatewayConfig other) throws Exception {
-        ParleyServer s = ParleyServer.start(vertx, other, engines).await(30, TimeUnit.SECONDS);
-        return new TestGateway(vertx, engines, other, s);
+        GatewayConfig own = other.withDataDir(TempFolders.create("parley-test-data-"));
+        ParleyServer s = ParleyServer.start(vertx, own, engines, line -> System.out.println("[test gateway] " + line));
+        return new TestGateway(vertx, engines, own, s);
     }
 
     public int port() {

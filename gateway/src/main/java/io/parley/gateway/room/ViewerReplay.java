@@ -1,0 +1,70 @@
+package io.parley.gateway.room;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Brings one viewer up to date from the store, then hands it to the room's live audience.
+ *
+ * <p>Finals are read a page at a time and written as the viewer's connection takes them (the
+ * next page waits for its write queue to drain), so a viewer catching up on a long meeting costs
+ * a page of memory, and the room is never locked meanwhile. When a page comes back short, the
+ * room checks on its chain whether anything was committed since; if not, the viewer goes live
+ * there, so the live captions it gets start exactly after the last one replayed.
+ */
+final class ViewerReplay {
+
+    static final int PAGE = 100;
+
+    private final Room room;
+    private final CaptionSink viewer;
+    private final String stream;
+    private final LanguageChannel channel;
+    private long cursor;
+
+    ViewerReplay(Room room, CaptionSink viewer, String stream, LanguageChannel channel) {
+        this.room = room;
+        this.viewer = viewer;
+        this.stream = stream;
+        this.channel = channel;
+    }
+
+    /**
+     * @param since every final after this seq; negative: only the newest {@code last}
+     * @return completes when the viewer is live (or was told the room closed)
+     */
+    CompletableFuture<Void> run(long since, int last) {
+        if (since >= 0) {
+            cursor = since;
+            return next();
+        }
+        cursor = -1;
+        if (last <= 0) {
+            return next();
+        }
+        return room.services().store().latest(room.id(), stream, last)
+                .thenCompose(finals -> write(finals))
+                .thenCompose(v -> next());
+    }
+
+    private CompletableFuture<Void> next() {
+        return room.services().store().page(room.id(), stream, cursor, PAGE).thenCompose(page -> {
+            CompletableFuture<Void> written = write(page);
+            if (page.size() == PAGE) {
+                return written.thenCompose(v -> next());
+            }
+            return written.thenCompose(v -> room.chain().run(() -> room.goLiveIfCaughtUp(viewer, stream, channel, cursor)))
+                    .thenCompose(live -> live ? CompletableFuture.completedFuture(null) : next());
+        });
+    }
+
+    private CompletableFuture<Void> write(List<Caption> finals) {
+        for (Caption c : finals) {
+            if (c.seq() > cursor) {
+                viewer.replay(c);
+                cursor = c.seq();
+            }
+        }
+        return finals.isEmpty() ? CompletableFuture.completedFuture(null) : viewer.drained().toCompletableFuture();
+    }
+}

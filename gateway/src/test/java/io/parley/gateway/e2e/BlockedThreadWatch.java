@@ -1,0 +1,68 @@
+package io.parley.gateway.e2e;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * Fails a test class during which Vert.x reported an event loop blocked past
+ * {@link TightVertx#MAX_EVENT_LOOP_MS} (registered for every test class of this module by
+ * extension auto-detection). The report names the thread and, with the stack it was caught in,
+ * the code that blocked.
+ */
+public final class BlockedThreadWatch implements BeforeAllCallback, AfterAllCallback {
+
+    private static final String CHECKER_LOGGER = "io.vertx.core.impl.BlockedThreadChecker";
+    private static final List<String> REPORTS = new CopyOnWriteArrayList<>();
+    private static volatile boolean installed;
+    /** Kept strongly: java.util.logging holds its loggers weakly. */
+    private static final Logger CHECKER = Logger.getLogger(CHECKER_LOGGER);
+
+    static synchronized void install() {
+        if (installed) {
+            return;
+        }
+        installed = true;
+        CHECKER.addHandler(new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                StringBuilder b = new StringBuilder(String.valueOf(record.getMessage()));
+                if (record.getThrown() != null) {
+                    for (StackTraceElement e : record.getThrown().getStackTrace()) {
+                        b.append("\n    at ").append(e);
+                    }
+                }
+                REPORTS.add(b.toString());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        REPORTS.clear();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (!REPORTS.isEmpty()) {
+            List<String> found = List.copyOf(REPORTS);
+            REPORTS.clear();
+            throw new AssertionError("an event loop was blocked during " + context.getDisplayName() + " ("
+                    + found.size() + " reports); the first:\n" + found.getFirst());
+        }
+    }
+}
