@@ -177,6 +177,8 @@ public final class ParleyServer {
         metrics.gauge("parley_rooms", "Rooms loaded (open and in use since start).", rooms::size);
         metrics.gauge("parley_speaker_streams", "Speaker streams being recognised.",
                 () -> engines.recognizer().stats().activeSessions());
+        metrics.gauge("parley_viewers", "Connected viewers.",
+                () -> rooms.loadedRooms().stream().mapToInt(Room::viewersNow).sum());
         metrics.gauge("parley_recognizer_realtime_factor",
                 "Recognizer compute time per second of audio since start (below 1 keeps up with live speech).",
                 () -> engines.recognizer().stats().realTimeFactor());

@@ -31,9 +31,9 @@ public record SecurityConfig(Optional<String> apiKey, List<String> jwtKeys, Opti
         if (tlsCert.isPresent() != tlsKey.isPresent()) {
             throw new IllegalArgumentException("TLS needs both --tls-cert and --tls-key");
         }
-        for (Path p : List.of(tlsCert.orElse(null), tlsKey.orElse(null))) {
-            if (p != null && !Files.isReadable(p)) {
-                throw new IllegalArgumentException("cannot read " + p + " (given for TLS)");
+        for (Optional<Path> p : List.of(tlsCert, tlsKey)) {
+            if (p.isPresent() && !Files.isReadable(p.get())) {
+                throw new IllegalArgumentException("cannot read " + p.get() + " (given for TLS)");
             }
         }
         if (maxTokenLifetime.compareTo(Duration.ofMinutes(1)) < 0 || maxTokenLifetime.compareTo(Duration.ofDays(366)) > 0) {

@@ -34,7 +34,13 @@ final class RoomChain {
         CompletableFuture<T> result;
         pending.incrementAndGet();
         synchronized (this) {
-            result = tail.handleAsync((ignored, previousFailure) -> task, executor)
+            CompletableFuture<Supplier<? extends CompletionStage<T>>> started;
+            try {
+                started = tail.handleAsync((ignored, previousFailure) -> task, executor);
+            } catch (java.util.concurrent.RejectedExecutionException shutDown) {
+                started = CompletableFuture.failedFuture(shutDown);
+            }
+            result = started
                     .thenCompose(t -> {
                         try {
                             return t.get();
@@ -44,8 +50,10 @@ final class RoomChain {
                     });
             // A failed task must not stop the ones after it.
             tail = result.handle((r, e) -> {
-                if (e != null && !(unwrap(e) instanceof Expected)) {
-                    LOG.log(Level.WARNING, "a task of room " + name + " failed", unwrap(e));
+                Throwable cause = e == null ? null : unwrap(e);
+                // A rejected task is the server shutting down: the room's work is over.
+                if (cause != null && !(cause instanceof Expected) && !(cause instanceof java.util.concurrent.RejectedExecutionException)) {
+                    LOG.log(Level.WARNING, "a task of room " + name + " failed", cause);
                 }
                 pending.decrementAndGet();
                 return null;

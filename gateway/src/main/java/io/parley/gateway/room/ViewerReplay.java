@@ -38,7 +38,7 @@ final class ViewerReplay {
             cursor = since;
             return next();
         }
-        cursor = -1;
+        cursor = 0; // seqs start at 1
         if (last <= 0) {
             return next();
         }

@@ -132,9 +132,10 @@ class BadInputTest {
 
     @Test
     void wrongRoomOrTokenGetsAnErrorAndAClose() throws Exception {
+        // A token opens its own room only (tokens name their room): elsewhere it is forbidden.
         SocketClient noRoom = SocketClient.connect(gw.ws("/v1/rooms/nosuchroom/speak"), room.getString("speakerToken"));
-        assertEquals("room_not_found", noRoom.awaitError("room_not_found").getString("code"));
-        assertEquals(4404, noRoom.awaitClose());
+        assertEquals("forbidden", noRoom.awaitError("forbidden").getString("code"));
+        assertEquals(4403, noRoom.awaitClose());
 
         SocketClient noToken = SocketClient.connect(gw.ws("/v1/rooms/" + room.getString("room") + "/captions"), null);
         noToken.awaitError("unauthorized");
@@ -151,7 +152,7 @@ class BadInputTest {
         otherRoomsToken.awaitError("forbidden");
 
         // The same over HTTP, where the status code carries it too.
-        assertEquals(404, gw.get("/v1/rooms/nosuchroom/transcript", room.getString("viewerToken")).statusCode());
+        assertEquals(403, gw.get("/v1/rooms/nosuchroom/transcript", room.getString("viewerToken")).statusCode());
         assertEquals(401, gw.get("/v1/rooms/" + room.getString("room"), null).statusCode());
         HttpResponse<String> wrong = gw.get("/v1/rooms/" + room.getString("room"), other.getString("speakerToken"));
         assertEquals(403, wrong.statusCode());

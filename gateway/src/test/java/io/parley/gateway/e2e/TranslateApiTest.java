@@ -92,7 +92,10 @@ class TranslateApiTest {
         assertError(send("POST", "/v1/translate", new JsonObject().put("texts", new JsonArray(java.util.Collections.nCopies(65, "a")))
                 .put("from", "en").put("to", "pt").encode(), null), 413, "frame_too_large");
         assertError(send("POST", "/v1/translate", new JsonObject().put("text", "hi").put("from", "en").put("to", "pt")
-                .put("room", "nope").encode(), null), 404, "room_not_found");
+                .put("room", "nope").encode(), null), 401, "unauthorized");
+        // A room named as null is no room: the API key is still asked for (a locked server's test below).
+        assertError(send("POST", "/v1/translate", new JsonObject().put("text", "hi").put("from", "en").put("to", "pt")
+                .putNull("room").encode(), null), 400, "invalid_request");
     }
 
     @Test
@@ -159,6 +162,25 @@ class TranslateApiTest {
                 .header("Authorization", "Bearer " + key)
                 .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, keyed.statusCode(), keyed::body);
+        // The hostile finding: naming no room ("room": null, "room": "") must not skip the key.
+        for (Object noRoom : new Object[]{null, "", "   "}) {
+            HttpResponse<String> sneaky = http.send(HttpRequest.newBuilder(URI.create(locked.http("/v1/translate")))
+                    .POST(HttpRequest.BodyPublishers.ofString(body.copy().put("room", noRoom).encode())).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertTrue(sneaky.statusCode() == 400 || sneaky.statusCode() == 401, "room " + noRoom + ": " + sneaky.body());
+            assertFalse(sneaky.body().contains("Bom dia"), sneaky.body());
+        }
+        // A room's own token does authorize a translation for that room.
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(locked.http("/v1/rooms")))
+                .header("Authorization", "Bearer " + key).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonObject room = new JsonObject(created.body());
+        HttpResponse<String> byRoom = http.send(HttpRequest.newBuilder(URI.create(locked.http("/v1/translate")))
+                .header("Authorization", "Bearer " + room.getString("viewerToken"))
+                .POST(HttpRequest.BodyPublishers.ofString(body.copy().put("room", room.getString("room")).encode())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, byRoom.statusCode(), byRoom::body);
+        locked.server.close();
     }
 
     private static void assertError(HttpResponse<String> r, int status, String code) {

@@ -144,7 +144,8 @@ class WhipIngestTest {
         assertError(post(url + "?speaker=", "application/sdp", offer, speaker), 400, "invalid_request");
         assertError(post(url, "application/sdp", offer, null), 401, "unauthorized");
         assertError(post(url, "application/sdp", offer, room.getString("viewerToken")), 403, "forbidden");
-        assertError(post(gw.http("/v1/rooms/nope/whip"), "application/sdp", offer, speaker), 404, "room_not_found");
+        // A token opens its own room only: another room's id is refused before anything is looked up.
+        assertError(post(gw.http("/v1/rooms/nope/whip"), "application/sdp", offer, speaker), 403, "forbidden");
         HttpResponse<String> patch = http.send(HttpRequest.newBuilder(URI.create(gw.http("/v1/whip/abc")))
                 .method("PATCH", HttpRequest.BodyPublishers.ofString("a=candidate:1"))
                 .header("Content-Type", "application/trickle-ice-sdpfrag").build(), HttpResponse.BodyHandlers.ofString());
