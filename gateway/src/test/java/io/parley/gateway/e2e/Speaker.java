@@ -20,13 +20,13 @@ public final class Speaker {
         this.startNanos = System.nanoTime();
     }
 
-    public static Speaker start(TestGateway gw, String room, String token, String format, int sampleRate,
+    public static Speaker start(GatewayEndpoint gw, String room, String token, String format, int sampleRate,
                          String name) throws Exception {
         return start(gw, room, token, format, sampleRate, name, "en");
     }
 
     /** A speaker of {@code language} (an ISO code or {@code auto}). */
-    public static Speaker start(TestGateway gw, String room, String token, String format, int sampleRate,
+    public static Speaker start(GatewayEndpoint gw, String room, String token, String format, int sampleRate,
                          String name, String language) throws Exception {
         SocketClient c = SocketClient.connect(gw.ws("/v1/rooms/" + room + "/speak"), token);
         c.sendText(new JsonObject().put("type", "start").put("format", format).put("sampleRate", sampleRate)

@@ -18,7 +18,7 @@ import java.time.Duration;
  * tests of this JVM (loading an engine takes seconds). Tests that need other limits start a
  * second server on the same engines.
  */
-public final class TestGateway {
+public final class TestGateway implements GatewayEndpoint {
 
     private static TestGateway shared;
     private static TestGateway whisper;
@@ -83,10 +83,12 @@ public final class TestGateway {
         return server.port();
     }
 
+    @Override
     public String http(String path) {
         return "http://127.0.0.1:" + port() + path;
     }
 
+    @Override
     public String ws(String path) {
         return "ws://127.0.0.1:" + port() + path;
     }

@@ -90,7 +90,9 @@ public final class PostgresStore implements Store {
     }
 
     private static Future<Integer> migrate(Pool pool) {
-        return pool.withTransaction(c -> c.query("SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK + ")").execute()
+        // Quiet PostgreSQL's "already exists, skipping" notices: they are the normal case.
+        return pool.withTransaction(c -> c.query("SET LOCAL client_min_messages = warning").execute()
+                .compose(v -> c.query("SELECT pg_advisory_xact_lock(" + MIGRATION_LOCK + ")").execute())
                 .compose(v -> c.query(Schema.VERSION_TABLE_POSTGRES).execute())
                 .compose(v -> c.query("SELECT COALESCE(MAX(version), 0) FROM parley_schema").execute())
                 .compose(rows -> {
