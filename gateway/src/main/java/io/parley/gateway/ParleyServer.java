@@ -124,7 +124,10 @@ public final class ParleyServer {
                     .setMaxWebSocketMessageSize(config.limits().maxWebSocketFrameBytes())
                     .setIdleTimeout((int) config.connections().httpIdleTimeout().toSeconds())
                     .setIdleTimeoutUnit(TimeUnit.SECONDS)
-                    .setMaxHeaderSize(config.connections().maxHeaderBytes());
+                    .setMaxHeaderSize(config.connections().maxHeaderBytes())
+                    // HTTP/1.1 only: with clear-text HTTP/2 detection a connection is only known once it
+                    // has sent bytes, and a silent one would escape the connection limits and header timeout.
+                    .setHttp2ClearTextEnabled(false);
             if (config.limits().socketSendBufferBytes() > 0) {
                 options.setSendBufferSize(config.limits().socketSendBufferBytes());
             }

@@ -65,6 +65,19 @@ final class ApiSupport {
                 apiKey.get().getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Whether the request carries the API key or an admin token for every room. */
+    boolean isServerAdmin(HttpServerRequest req) {
+        String presented = Credentials.token(req);
+        if (isApiKey(presented)) {
+            return true;
+        }
+        try {
+            return presented != null && tokens.verify(presented).isServerAdmin();
+        } catch (TokenRejected e) {
+            return false;
+        }
+    }
+
     /**
      * Whether the request may do what the operator guards ({@code what}, for the message):
      * creating rooms, translating text. True when the server has no API key, or the request

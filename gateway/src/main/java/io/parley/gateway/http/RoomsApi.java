@@ -20,7 +20,12 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import io.parley.gateway.room.Caption;
+import io.parley.gateway.store.TranscriptStore;
+
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -256,37 +261,46 @@ final class RoomsApi {
     // ---- transcript ----
 
     private void transcript(RoutingContext ctx) {
-        api.withRoom(ctx, Role.VIEWER, (room, claims) -> {
-            Optional<ExportFormat> format = ExportFormat.parse(ctx.request().getParam("format"));
-            if (format.isEmpty()) {
-                api.fail(ctx, 400, ErrorCodes.UNKNOWN_EXPORT_FORMAT, "format must be json, vtt or srt");
+        Optional<ExportFormat> format = ExportFormat.parse(ctx.request().getParam("format"));
+        String langParam = ctx.request().getParam("lang");
+        Optional<String> lang = Optional.empty();
+        if (langParam != null && !langParam.isBlank()) {
+            lang = LanguageCodes.canonical(langParam).filter(engines.viewerLanguages()::contains);
+            if (lang.isEmpty()) {
+                api.fail(ctx, 400, ErrorCodes.UNSUPPORTED_LANGUAGE, "no captions can be made in '"
+                        + ApiSupport.clip(langParam) + "'; available: " + engines.viewerLanguages());
                 return;
             }
-            String langParam = ctx.request().getParam("lang");
-            String lang = null;
-            if (langParam != null && !langParam.isBlank()) {
-                Optional<String> canonical = LanguageCodes.canonical(langParam).filter(engines.viewerLanguages()::contains);
-                if (canonical.isEmpty()) {
-                    api.fail(ctx, 400, ErrorCodes.UNSUPPORTED_LANGUAGE, "no captions can be made in '"
-                            + ApiSupport.clip(langParam) + "'; available: " + engines.viewerLanguages());
-                    return;
-                }
-                lang = canonical.get();
+        }
+        if (format.isEmpty()) {
+            api.fail(ctx, 400, ErrorCodes.UNKNOWN_EXPORT_FORMAT, "format must be json, vtt or srt");
+            return;
+        }
+        String roomId = ctx.pathParam("room");
+        String chosen = lang.orElse(null);
+        var context = vertx.getOrCreateContext();
+        api.access(ctx.request(), roomId, Role.VIEWER).whenComplete((access, e) -> context.runOnContext(v -> {
+            CompletableFuture<List<Caption>> finals;
+            if (access.refusal() == null) {
+                finals = access.room().transcript(chosen);
+            } else if (access.refusal().status() == 410 && api.isServerAdmin(ctx.request())) {
+                // A closed room that keeps its transcript (a retention): its operator may still export it.
+                finals = rooms.closedTranscript(roomId, chosen == null ? TranscriptStore.ORIGINAL : chosen);
+            } else {
+                api.fail(ctx, access.refusal().status(), access.refusal().code(), access.refusal().message());
+                return;
             }
-            String chosen = lang;
-            var context = vertx.getOrCreateContext();
             // Read from the store a page at a time, then rendered on a worker: a long meeting's
             // transcript is megabytes, not an event loop's work.
-            room.transcript(lang)
-                    .thenCompose(finals -> vertx.executeBlocking(() -> format.get().render(room.id(), chosen, finals), false)
+            finals.thenCompose(list -> vertx.executeBlocking(() -> format.get().render(roomId, chosen, list), false)
                             .toCompletionStage())
-                    .whenComplete((text, error) -> context.runOnContext(v -> {
+                    .whenComplete((text, error) -> context.runOnContext(x -> {
                         if (error != null) {
                             refuse(ctx, error);
                             return;
                         }
                         ctx.response().putHeader("Content-Type", format.get().contentType()).end(text);
                     }));
-        });
+        }));
     }
 }

@@ -57,6 +57,12 @@ public final class Room {
     private final AtomicLong nextSegment;
     private volatile long lastActivityMillis = System.currentTimeMillis();
     private volatile boolean closing;
+    /** Why the room is closing, for viewers that finish their replay after it began. */
+    private record Goodbye(String code, String message, short closeCode, long retryAfterMs) {
+    }
+
+    private volatile Goodbye goodbye = new Goodbye(ErrorCodes.ROOM_CLOSED, "the room was closed",
+            io.parley.gateway.ws.CloseCodes.GONE, -1);
 
     // On the chain only.
     private long seq;
@@ -378,7 +384,8 @@ public final class Room {
         }
         viewersJoining--;
         if (closing) {
-            viewer.closing(ErrorCodes.ROOM_CLOSED, "the room was closed", io.parley.gateway.ws.CloseCodes.GONE, -1);
+            Goodbye g = goodbye;
+            viewer.closing(g.code(), g.message(), g.closeCode(), g.retryAfterMs());
             if (ch != null) {
                 ch.unwatch();
             }
@@ -538,6 +545,7 @@ public final class Room {
         List<SpeakerStream> streams;
         CompletableFuture<Void> gone;
         synchronized (speakers) {
+            goodbye = new Goodbye(code, message, closeCode, retryAfterMs);
             closing = true;
             streams = new ArrayList<>(speakers);
             gone = speakersGone;

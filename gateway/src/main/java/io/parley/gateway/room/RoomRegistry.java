@@ -131,6 +131,22 @@ public final class RoomRegistry {
         return services.store().find(id);
     }
 
+    /**
+     * The stored finals of a closed room that keeps its transcript (a retention), for an admin:
+     * every final of the language that was translated before the room closed.
+     */
+    public CompletableFuture<List<Caption>> closedTranscript(String id, String stream) {
+        List<Caption> into = new ArrayList<>();
+        return readAll(id, stream, 0, into);
+    }
+
+    private CompletableFuture<List<Caption>> readAll(String id, String stream, long after, List<Caption> into) {
+        return services.store().page(id, stream, after, 1000).thenCompose(page -> {
+            into.addAll(page);
+            return page.size() < 1000 ? CompletableFuture.completedFuture(into) : readAll(id, stream, page.getLast().seq(), into);
+        });
+    }
+
     /** Rooms loaded now. */
     public List<Room> loadedRooms() {
         List<Room> out = new ArrayList<>();

@@ -87,7 +87,13 @@ public final class SpeakerSocket implements CaptionSink {
         ws.textMessageHandler(this::onText);
         ws.binaryMessageHandler(this::onAudio);
         ws.closeHandler(v -> onDisconnected());
-        ws.exceptionHandler(e -> LOG.log(Level.FINE, "speaker socket error", e));
+        ws.exceptionHandler(e -> {
+            if (ProtocolViolation.closeFor(ws, e)) {
+                metrics.error(ErrorCodes.FRAME_TOO_LARGE);
+            } else {
+                LOG.log(Level.FINE, "speaker socket error", e);
+            }
+        });
         idleTimer = vertx.setPeriodic(1000, id -> {
             if (System.nanoTime() - lastMessageNanos > limits.speakerIdleTimeout().toNanos()) {
                 error(ErrorCodes.IDLE_TIMEOUT, "nothing received for " + limits.speakerIdleTimeout().toSeconds()

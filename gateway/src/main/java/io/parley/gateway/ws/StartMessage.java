@@ -72,8 +72,10 @@ record StartMessage(AudioStreamFormat format, String language, String speaker) {
             }
             return fallback;
         }
-        if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
-            throw new Invalid(ErrorCodes.INVALID_REQUEST, "\"" + field + "\" must be a whole number");
+        // Checked as a double first: 4294983296 must not wrap around to 16000 on its way to an int.
+        if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
+                || n.doubleValue() < 0 || n.doubleValue() > 1_000_000) {
+            throw new Invalid(ErrorCodes.INVALID_REQUEST, "\"" + field + "\" must be a whole number from 0 to 1000000");
         }
         return n.intValue();
     }

@@ -65,7 +65,11 @@ public final class ViewerSocket implements CaptionSink {
             vertx.cancelTimer(pinger);
             room.removeViewer(this);
         });
-        ws.exceptionHandler(e -> ws.close());
+        ws.exceptionHandler(e -> {
+            if (!ProtocolViolation.closeFor(ws, e)) {
+                ws.close();
+            }
+        });
         ws.binaryMessageHandler(b -> {
             heard();
             if (frames.withinRate()) {

@@ -30,8 +30,13 @@ public class SocketClient implements WebSocket.Listener {
     WebSocket socket;
 
     public static SocketClient connect(String url, String token) throws Exception {
+        return connect(HttpClient.newHttpClient(), url, token);
+    }
+
+    /** Over a given client (one that trusts a test's own certificate authority, say). */
+    public static SocketClient connect(HttpClient http, String url, String token) throws Exception {
         SocketClient c = new SocketClient();
-        WebSocket.Builder b = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
