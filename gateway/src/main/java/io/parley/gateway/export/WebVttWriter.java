@@ -27,6 +27,6 @@ public final class WebVttWriter {
     /** Cue text may not hold '&', '<' or a blank line; '-->' would end the cue timing line. */
     private static String escape(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                .replaceAll("\\R+", " ");
+                .replaceAll("\\R+", " ").replaceAll("\\p{Cc}", " ");
     }
 }

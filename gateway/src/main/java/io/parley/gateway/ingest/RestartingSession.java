@@ -41,8 +41,11 @@ final class RestartingSession implements RecognizerSession {
     /** Stream utterance index that the next utterance of any session gets. */
     private int nextIndex;
 
+    private final Runnable onRestart;
+
     private RestartingSession(SpeechRecognizer recognizer, SessionOptions options, RecognitionListener downstream,
-                              double maxBufferSeconds) {
+                              double maxBufferSeconds, Runnable onRestart) {
+        this.onRestart = onRestart;
         this.recognizer = recognizer;
         this.options = options;
         this.downstream = downstream;
@@ -51,8 +54,8 @@ final class RestartingSession implements RecognizerSession {
 
     /** Opens the first session; fails like {@link SpeechRecognizer#open}. */
     static RestartingSession open(SpeechRecognizer recognizer, SessionOptions options, RecognitionListener downstream,
-                                  double maxBufferSeconds) {
-        RestartingSession s = new RestartingSession(recognizer, options, downstream, maxBufferSeconds);
+                                  double maxBufferSeconds, Runnable onRestart) {
+        RestartingSession s = new RestartingSession(recognizer, options, downstream, maxBufferSeconds, onRestart);
         synchronized (s) {
             s.current = s.new Generation(0, 0);
             s.current.session = recognizer.open(options, s.current);
@@ -126,6 +129,7 @@ final class RestartingSession implements RecognizerSession {
             return Outcome.GIVEN_UP;
         }
         current = next;
+        onRestart.run();
         float[] again = audio.samples();
         LOG.warning(() -> String.format(java.util.Locale.ROOT, "stream %s: the recognizer failed (%s); restarted it"
                 + " with the %.1f s of audio since the last final", options.streamId(), error.getMessage(), again.length / (double) RATE));

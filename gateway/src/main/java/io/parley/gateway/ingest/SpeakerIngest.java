@@ -1,6 +1,7 @@
 package io.parley.gateway.ingest;
 
 import io.parley.gateway.engines.Engines;
+import io.parley.gateway.metrics.GatewayMetrics;
 import io.parley.gateway.protocol.ErrorCodes;
 import io.parley.gateway.room.CaptionSink;
 import io.parley.gateway.room.Room;
@@ -47,7 +48,7 @@ public record SpeakerIngest(SpeakerStream stream, RecognizerSession session, Str
      *                          {@code room_closed}, or the recognizer's own code when it cannot
      *                          take another stream
      */
-    public static SpeakerIngest open(Room room, Engines engines, String requestedLanguage,
+    public static SpeakerIngest open(Room room, Engines engines, GatewayMetrics metrics, String requestedLanguage,
                                      String speaker, CaptionSink echo, String streamId,
                                      Consumer<RecognizerException> onError, Runnable onEnded,
                                      SpeakerStream.Ending ending) throws IngestRefused {
@@ -68,7 +69,8 @@ public record SpeakerIngest(SpeakerStream stream, RecognizerSession session, Str
             stream.onLifecycle(onError, onEnded, ending);
             // The room's glossary terms are the recognizer's hints, read again at each utterance.
             RecognizerSession session = RestartingSession.open(recognizer, new SessionOptions(language.get(),
-                    room.id() + "-" + streamId, room.settings().task(), () -> room.glossary().terms()), stream, REPLAY_SECONDS);
+                    room.id() + "-" + streamId, room.settings().task(), () -> room.glossary().terms()), stream, REPLAY_SECONDS,
+                    metrics::recognizerRestarted);
             return new SpeakerIngest(stream, session, language.get());
         } catch (RecognizerException e) {
             stream.abandon();

@@ -22,6 +22,7 @@ public final class GatewayMetrics {
     private final AtomicLong translationFailures = new AtomicLong();
     private final AtomicLong audioFramesAccepted = new AtomicLong();
     private final AtomicLong storeErrors = new AtomicLong();
+    private final AtomicLong recognizerRestarts = new AtomicLong();
     private final Map<String, AtomicLong> errors = new ConcurrentHashMap<>();
     private final Map<String, Gauge> gauges = new LinkedHashMap<>();
 
@@ -51,6 +52,15 @@ public final class GatewayMetrics {
 
     public void translationFailed() {
         translationFailures.incrementAndGet();
+    }
+
+    /** A speaker's recognizer failed and was restarted on the audio since its last final. */
+    public void recognizerRestarted() {
+        recognizerRestarts.incrementAndGet();
+    }
+
+    public long recognizerRestarts() {
+        return recognizerRestarts.get();
     }
 
     /** A store operation failed (it is retried; finals are never dropped for it). */
@@ -90,6 +100,8 @@ public final class GatewayMetrics {
                 Map.of("", translationFailures.get()));
         counter(out, "parley_audio_frames_total", "Audio frames accepted from speakers.",
                 Map.of("", audioFramesAccepted.get()));
+        counter(out, "parley_recognizer_restarts_total", "Recognizer sessions restarted after a failure (their audio decoded again).",
+                Map.of("", recognizerRestarts.get()));
         counter(out, "parley_store_errors_total", "Store operations that failed (finals are retried, never dropped).",
                 Map.of("", storeErrors.get()));
         Map<String, Long> byCode = new LinkedHashMap<>();

@@ -89,7 +89,7 @@ public final class WhipSessions implements AutoCloseable {
         }
         String id = newId();
         WhipSession session = new WhipSession(id, room, metrics, () -> sessions.remove(id));
-        SpeakerIngest ingest = SpeakerIngest.open(room, engines, language, speaker, session, "whip-" + id,
+        SpeakerIngest ingest = SpeakerIngest.open(room, engines, metrics, language, speaker, session, "whip-" + id,
                 e -> LOG.log(Level.WARNING, "recognizer failed in WHIP session " + id + ": " + e.getMessage()),
                 () -> { }, (code, message, closeCode, retryAfterMs) -> blocking.execute(() -> session.end(message)));
         sessions.put(id, session);

@@ -79,6 +79,34 @@ class BadInputTest {
     }
 
     @Test
+    void namesAndTermsThatDisguiseThemselvesAreRefused() throws Exception {
+        SocketClient s = speakerSocket();
+        // U+202E turns the rest of a name around on screen ("Trojan Source"); U+2066 isolates; U+0007 rings.
+        for (String name : new String[]{"Ana\u202Enimda", "\u2066Boss\u2069", "Bell\u0007", "Zero\u200Bwidth", "line\u2028break"}) {
+            int errors = s.ofType("error").size();
+            s.sendText(new JsonObject().put("type", "start").put("format", "pcm_s16le").put("sampleRate", 16000)
+                    .put("channels", 1).put("language", "en").put("speaker", name).encode());
+            s.await(j -> s.ofType("error").size() > errors, 5000);
+            assertEquals("invalid_request", s.ofType("error").getLast().getString("code"), name);
+        }
+        // Joiners that scripts and emoji need are kept.
+        s.sendText(start("pcm_s16le", 16000, "en").replace("Tester", "Mehr\u200Cdad \uD83D\uDC69\u200D\uD83D\uDCBB"));
+        JsonObject ready = s.await(j -> "ready".equals(j.getString("type")), 10_000);
+        assertTrue(ready != null);
+        s.close();
+
+        String glossary = "/v1/rooms/" + room.getString("room") + "/glossary";
+        for (String term : new String[]{"Acme\u202E", "\u2067x", "tab\there"}) {
+            HttpResponse<String> r = gw.http.send(HttpRequest.newBuilder(URI.create(gw.http(glossary)))
+                    .header("Authorization", "Bearer " + room.getString("speakerToken"))
+                    .PUT(HttpRequest.BodyPublishers.ofString(new JsonObject().put("doNotTranslate", java.util.List.of(term)).encode()))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, r.statusCode(), r.body());
+            assertEquals("invalid_request", new JsonObject(r.body()).getString("code"));
+        }
+    }
+
+    @Test
     void brokenJsonAndUnknownMessagesAreRefused() throws Exception {
         SocketClient s = speakerSocket();
         s.sendText("{\"type\": \"start\", ");

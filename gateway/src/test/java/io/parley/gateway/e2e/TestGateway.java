@@ -67,6 +67,13 @@ public final class TestGateway implements GatewayEndpoint {
         return new TestGateway(vertx, engines, own, server);
     }
 
+    /** A second server on other engines (a wrapped recognizer, say), with a data folder of its own. */
+    public TestGateway withEngines(Engines other) throws Exception {
+        GatewayConfig own = config.withDataDir(TempFolders.create("parley-test-data-"));
+        ParleyServer s = ParleyServer.start(vertx, own, other, line -> System.out.println("[test gateway] " + line));
+        return new TestGateway(vertx, other, own, s);
+    }
+
     /** A second server on the same engines, with other limits. */
     public TestGateway withLimits(Limits limits) throws Exception {
         return withConfig(config.withLimits(limits));

@@ -159,6 +159,39 @@ class WhipIngestTest {
     }
 
     @Test
+    void anAnswerNobodyUsesIsCleanedUp() throws Exception {
+        WebRtcConfig quick = new WebRtcConfig(true, 0, 0, Duration.ofSeconds(2), Duration.ofSeconds(2), 8);
+        TestGateway g = gw.withConfig(gw.config.withWebRtc(quick));
+        try {
+            JsonObject room = g.createRoom();
+            String speaker = room.getString("speakerToken");
+            HttpResponse<String> answered;
+            try (WhipClient client = WhipClient.create(speaker)) {
+                // The client takes the answer and vanishes without ever connecting.
+                answered = post(g.http("/v1/rooms/" + room.getString("room") + "/whip"), "application/sdp",
+                        client.offerSdp(), speaker);
+            }
+            assertEquals(201, answered.statusCode(), answered.body());
+            String location = answered.headers().firstValue("Location").orElseThrow();
+            JsonObject info = new JsonObject(g.get("/v1/rooms/" + room.getString("room"), speaker).body());
+            assertEquals(1, info.getJsonArray("speakers").size(), "its stream was open");
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (System.currentTimeMillis() < deadline
+                    && !new JsonObject(g.get("/v1/rooms/" + room.getString("room"), speaker).body()).getJsonArray("speakers").isEmpty()) {
+                Thread.sleep(200);
+            }
+            info = new JsonObject(g.get("/v1/rooms/" + room.getString("room"), speaker).body());
+            assertTrue(info.getJsonArray("speakers").isEmpty(), "ended after the grace period: " + info.encode());
+            HttpResponse<String> gone = http.send(HttpRequest.newBuilder(URI.create(g.http(location)))
+                    .header("Authorization", "Bearer " + speaker).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+            assertError(gone, 404, "session_not_found");
+            assertTrue(g.server.metrics().render().contains("parley_webrtc_sessions 0"), "no session left");
+        } finally {
+            g.server.close();
+        }
+    }
+
+    @Test
     void withWebRtcOffTheOfferIsRefusedSoThatClientsFallBack() throws Exception {
         TestGateway off = gw.withConfig(gw.config.withWebRtc(gw.config.webrtc().withEnabled(false)));
         JsonObject room = off.createRoom();

@@ -44,6 +44,29 @@ class ExportFormatTest {
     }
 
     @Test
+    void subRipCarriesNoMarkupFromTheSpeechOrTheSpeakersName() {
+        String srt = SrtWriter.write(List.of(
+                fin(1, 0, 2, 0, "<font color=red>Eve</font>", "{\\an8}moved <b>up</b> \\N and <i>styled</i>"),
+                fin(2, 3, 4, 0, "Bo", "a line\nthat --> breaks\u0000")));
+        // A player reading this file shows the text as said, nowhere but where the cue says.
+        for (String markup : List.of("<font", "</font>", "{\\", "<b>", "<i>", "\\N", "\u0000")) {
+            assertTrue(!srt.contains(markup), "'" + markup + "' in:\n" + srt);
+        }
+        assertTrue(srt.contains("\uFF5B\uFF3Can8\uFF5Dmoved \uFF1Cb\uFF1Eup"), srt);
+        assertEquals(2, srt.split("\n\n").length, "two cues, no extra one from a line break:\n" + srt);
+        assertTrue(srt.contains("Bo: a line that --\uFF1E breaks"), srt);
+    }
+
+    @Test
+    void webVttEscapesMarkupAndDropsControlCharacters() {
+        String vtt = WebVttWriter.write(List.of(fin(1, 0, 2, 0, "Eve</v><c.x>", "x\u0007 <script> & \n\nsecond")));
+        String cue = vtt.lines().filter(l -> l.startsWith("<v ")).findFirst().orElseThrow();
+        assertTrue(cue.startsWith("<v Eve&lt;/v&gt;&lt;c.x&gt;>x "), cue);
+        assertTrue(cue.contains("&lt;script&gt; &amp;") && cue.endsWith("second"), "one line, escaped: " + cue);
+        assertTrue(!vtt.contains("\u0007"));
+    }
+
+    @Test
     void hoursMinutesAndMillisecondsAreFormattedAndRounded() {
         assertEquals("01:02:03.457", Cue.timestamp(3723.4567, '.'));
         assertEquals("00:00:59,999", Cue.timestamp(59.9994, ','));

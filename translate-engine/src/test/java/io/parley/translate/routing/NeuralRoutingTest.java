@@ -43,6 +43,30 @@ class NeuralRoutingTest {
     }
 
     @Test
+    void aFullQueueRefusesAtOnceInsteadOfGrowing() throws Exception {
+        // A queue of 3 sentences, shared models (not closed here: other tests use them).
+        MarianTranslator small = new MarianTranslator(List.of(MarianTestModels.engine("mt-enpt")), null, 3);
+        List<CompletableFuture<List<Translation>>> requests = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            requests.add(small.translate(LanguagePair.of("en", "pt"), List.of("This is sentence number " + i + ".")));
+        }
+        int done = 0;
+        int refused = 0;
+        for (CompletableFuture<List<Translation>> r : requests) {
+            try {
+                r.get(60, TimeUnit.SECONDS);
+                done++;
+            } catch (java.util.concurrent.ExecutionException e) {
+                assertTrue(e.getCause() instanceof io.parley.translate.api.TranslationException te
+                        && te.code().equals("translation_overloaded"), e.getCause().toString());
+                refused++;
+            }
+        }
+        assertTrue(refused > 0 && done >= 3, done + " translated, " + refused + " refused");
+        assertTrue(small.pendingRequests() == 0, "nothing left waiting");
+    }
+
+    @Test
     void eachPairTakesTheBestInstalledRoute() {
         assertEquals(List.of("marian"), router.route("en", "pt").orElseThrow().engines());
         assertEquals(List.of("marian"), router.route("pt", "en").orElseThrow().engines());

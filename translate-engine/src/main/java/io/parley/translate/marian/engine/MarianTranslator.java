@@ -33,8 +33,12 @@ public final class MarianTranslator implements Translator {
     public static final int MAX_BATCH = 32;
     /** How long a worker that just woke up waits for more sentences to join its batch. */
     static final long GATHER_MICROS = 500;
+    /** Sentences that may wait per direction; beyond, a request is refused at once ({@code translation_overloaded}). */
+    public static final int MAX_QUEUED = 2048;
+    /** A sentence that waited longer than this is failed ({@code translation_timeout}) rather than decoded late. */
+    public static final long QUEUE_TIMEOUT_NANOS = 20_000_000_000L;
 
-    private record Job(String sentence, CompletableFuture<String> result) {
+    private record Job(String sentence, CompletableFuture<String> result, long queuedAtNanos) {
     }
 
     private final Map<LanguagePair, MarianEngine> engines = new LinkedHashMap<>();
@@ -46,6 +50,7 @@ public final class MarianTranslator implements Translator {
     private volatile boolean closed;
 
     private final io.parley.kernels.accel.Accelerator ownAccelerator;
+    private final int maxQueued;
 
     public MarianTranslator(List<MarianEngine> models) {
         this(models, null);
@@ -53,13 +58,19 @@ public final class MarianTranslator implements Translator {
 
     /** With {@code ownAccelerator} (may be null): an accelerator the models run on that this translator closes. */
     public MarianTranslator(List<MarianEngine> models, io.parley.kernels.accel.Accelerator ownAccelerator) {
+        this(models, ownAccelerator, MAX_QUEUED);
+    }
+
+    /** With a queue of {@code maxQueued} sentences per direction (tests use a small one). */
+    public MarianTranslator(List<MarianEngine> models, io.parley.kernels.accel.Accelerator ownAccelerator, int maxQueued) {
         this.ownAccelerator = ownAccelerator;
+        this.maxQueued = maxQueued;
         for (MarianEngine e : models) {
             if (engines.putIfAbsent(e.dir().pair(), e) != null) {
                 throw new IllegalArgumentException("two models translate " + e.dir().pair() + ": "
                         + engines.get(e.dir().pair()).dir().dir() + " and " + e.dir().dir());
             }
-            BlockingQueue<Job> q = new LinkedBlockingQueue<>();
+            BlockingQueue<Job> q = new LinkedBlockingQueue<>(maxQueued);
             queues.put(e.dir().pair(), q);
             Thread t = Thread.ofPlatform().daemon().name("marian-" + e.dir().pair().source() + "-"
                     + e.dir().pair().target()).start(() -> work(e, q));
@@ -107,12 +118,17 @@ public final class MarianTranslator implements Translator {
             return CompletableFuture.failedFuture(new TranslationException("translator_closed", "the translator was closed"));
         }
         List<CompletableFuture<Translation>> results = new ArrayList<>(texts.size());
+        long now = System.nanoTime();
         for (String text : texts) {
             List<CompletableFuture<String>> parts = new ArrayList<>();
             for (String sentence : SentenceSplitter.split(text)) {
                 CompletableFuture<String> f = new CompletableFuture<>();
-                pending.incrementAndGet();
-                queue.add(new Job(sentence, f));
+                if (!queue.offer(new Job(sentence, f, now))) {
+                    f.completeExceptionally(new TranslationException("translation_overloaded", maxQueued
+                            + " sentences are already waiting for " + pair + "; try again shortly"));
+                } else {
+                    pending.incrementAndGet();
+                }
                 parts.add(f);
             }
             results.add(CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v ->
@@ -142,20 +158,38 @@ public final class MarianTranslator implements Translator {
                     }
                     batch.add(next);
                 }
-                List<String> out = engine.translate(batch.stream().map(Job::sentence).toList());
-                batches.incrementAndGet();
-                sentences.addAndGet(batch.size());
-                for (int i = 0; i < batch.size(); i++) {
-                    batch.get(i).result().complete(out.get(i));
+                // A sentence that waited too long (the engine was swamped) is failed, not decoded late:
+                // its caller has moved on (a caption is then delivered untranslated).
+                long now = System.nanoTime();
+                List<Job> fresh = new ArrayList<>(batch.size());
+                for (Job j : batch) {
+                    if (now - j.queuedAtNanos() > QUEUE_TIMEOUT_NANOS) {
+                        j.result().completeExceptionally(new TranslationException("translation_timeout",
+                                "the sentence waited more than " + QUEUE_TIMEOUT_NANOS / 1_000_000_000L + " s for the model"));
+                    } else {
+                        fresh.add(j);
+                    }
+                }
+                if (!fresh.isEmpty()) {
+                    List<String> out = engine.translate(fresh.stream().map(Job::sentence).toList());
+                    batches.incrementAndGet();
+                    sentences.addAndGet(fresh.size());
+                    for (int i = 0; i < fresh.size(); i++) {
+                        fresh.get(i).result().complete(out.get(i));
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                failAll(batch, new TranslationException("translator_closed", "the translator was closed"));
                 return;
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
+                // Whatever the model throws — an exception, an assertion, a stack overflow on a
+                // pathological input — fails this batch only: the worker lives on for the next.
                 LOG.log(Level.WARNING, "neural translation failed", e);
-                for (Job j : batch) {
-                    j.result().completeExceptionally(new TranslationException("translation_failed",
-                            "the neural model failed on this text: " + e.getMessage(), e));
+                failAll(batch, new TranslationException("translation_failed",
+                        "the neural model failed on this text: " + e, e));
+                if (e instanceof VirtualMachineError fatal && !(e instanceof StackOverflowError)) {
+                    throw fatal; // out of memory: the process ends (-XX:+ExitOnOutOfMemoryError), as it should
                 }
             } finally {
                 pending.addAndGet(-batch.size());
@@ -164,11 +198,23 @@ public final class MarianTranslator implements Translator {
         }
     }
 
+    private static void failAll(List<Job> batch, TranslationException e) {
+        for (Job j : batch) {
+            j.result().completeExceptionally(e);
+        }
+    }
+
     @Override
     public void close() {
         closed = true;
         for (Thread t : workers) {
             t.interrupt();
+        }
+        // Nobody will translate what still waits: its callers are told, not left waiting.
+        for (BlockingQueue<Job> q : queues.values()) {
+            List<Job> left = new ArrayList<>();
+            q.drainTo(left);
+            failAll(left, new TranslationException("translator_closed", "the translator was closed"));
         }
         for (MarianEngine e : engines.values()) {
             e.close();
