@@ -34,7 +34,7 @@ import { LevelMeter } from './level-meter.js';
 import { serverBase } from './server-url.js';
 import { startPcm } from './speaker-pcm.js';
 import { startWhip } from './speaker-whip.js';
-import { CSS } from './styles.js';
+import { applyStyles } from './styles.js';
 import { ViewerConnection } from './viewer-connection.js';
 
 const DEFAULT_LINES = 3;
@@ -71,7 +71,9 @@ export class ParleyCaptions extends HTMLElement {
     // The controls' labels are English whatever the host element's lang (the captions carry
     // their own lang per line).
     const bar = el('div', { class: 'bar', lang: 'en' }, this.picker, this.startButton, this.muteButton, this.meter.root, this.statusLine);
-    this.attachShadow({ mode: 'open' }).append(el('style', null, CSS), el('div', { class: 'box' }, bar, this.view.root));
+    const root = this.attachShadow({ mode: 'open' });
+    root.append(el('div', { class: 'box' }, bar, this.view.root));
+    applyStyles(root);
 
     this.picker.addEventListener('change', () => {
       // Through the attribute, so the page sees it, and attributeChangedCallback reconnects.
