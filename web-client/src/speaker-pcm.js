@@ -4,6 +4,7 @@
 // works through anything that passes a WebSocket.
 
 import WORKLET_SOURCE from '../public/widget-pcm16.worklet.js';
+import { GOING_AWAY, retryAfter } from './closing.js';
 import { besideWidget, socketAuth, wsUrl } from './server-url.js';
 
 const WORKLET_FILE = 'widget-pcm16.worklet.js';
@@ -24,7 +25,9 @@ export class PcmError extends Error {
 /**
  * Starts streaming `stream`'s audio into the room. Resolves once the gateway said "ready", with
  * the session: { ctx, stop(), setMuted(muted) }. `onEnd(error)` is called if the gateway or the
- * network ends the session (not after stop()).
+ * network ends the session (not after stop()); when the gateway went away (its "closing"
+ * notice, or a 1001 close), the error has `resumable` set and `retryAfter`, the wait it asked
+ * for (-1: none). The microphone stream is the caller's, and stays open.
  */
 export async function startPcm({ stream, server, room, token, language, speaker, onError, onEnd }) {
   const ctx = await audioContext(stream);
@@ -60,10 +63,12 @@ export async function startPcm({ stream, server, room, token, language, speaker,
     };
     let stopping = false;
     let stopped = null;
+    let closing = null;
     socket.onmessage = (e) => {
       const msg = parse(e.data);
       if (!msg) return;
       if (msg.type === 'stopped' && stopped) stopped();
+      if (msg.type === 'closing') closing = msg;
       // Captions also arrive here; the widget shows them from its caption socket instead.
       if (msg.type === 'error') onError({ code: msg.code, message: msg.message });
     };
@@ -71,6 +76,13 @@ export async function startPcm({ stream, server, room, token, language, speaker,
       if (stopped) stopped();
       if (stopping) return;
       cleanupAudio();
+      if (closing || e.code === GOING_AWAY) {
+        const error = new PcmError((closing && closing.code) || 'server_shutdown', 'The gateway went away.');
+        error.resumable = true;
+        error.retryAfter = retryAfter(closing);
+        onEnd(error);
+        return;
+      }
       onEnd(new PcmError(e.reason || 'connection_lost', `The speaker connection closed (${e.code}).`));
     };
     return {
