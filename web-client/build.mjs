@@ -2,8 +2,9 @@
 //
 // One IIFE, minified, for ES2020 browsers, with no source map (neither inline nor beside it:
 // the gateway serves the file as it is, to anyone). The AudioWorklet processor has to be its
-// own script for the browser, so it is minified separately and inlined as a string (files
-// named *.worklet.js), which the widget loads through a Blob URL.
+// own script for the browser: the gateway serves it as a file (public/widget-pcm16.worklet.js),
+// and a copy is minified separately and inlined as a string (files named *.worklet.js), which
+// the widget loads through a Blob URL where it cannot load the file (speaker-pcm.js).
 //
 // The widget is meant to be cheap to embed: the build fails if it grows past 50 KB gzipped.
 

@@ -12,7 +12,7 @@
 //                   link (embed.html?parley-room=...&parley-token=...).
 //   mode            "viewer" | "speaker"
 //   lang            caption language; absent or empty: as spoken
-//   lines           finals kept on screen (default 3)
+//   lines           finals kept on screen, and replayed on connecting (default 3)
 //   server          gateway base URL (default: where widget.js was loaded from)
 //   picker          show the caption language picker: default shown in viewer mode, hidden in
 //                   speaker mode; "false", "0", "no", "off" hide it, any other value shows it
@@ -26,15 +26,20 @@
 // parley-status (detail: {channel, state, transport?, code?, delay?, attempt?}), parley-error
 // (detail: {code, message}). Properties: state, lastFinalSeq, speaking, muted (settable);
 // methods start() and stop() in speaker mode.
+//
+// A gateway that shuts down (closing.js) does not stop a speaker: the microphone stays open and
+// the widget starts speaking again once the gateway is back, a few tries with backoff, then an
+// error. What is said in the gap is lost.
 
 import { CaptionView } from './caption-view.js';
+import { GOING_AWAY } from './closing.js';
 import { el } from './dom.js';
 import { captionLanguages, languageLabel } from './languages.js';
 import { LevelMeter } from './level-meter.js';
 import { serverBase } from './server-url.js';
 import { startPcm } from './speaker-pcm.js';
 import { startWhip } from './speaker-whip.js';
-import { CSS } from './styles.js';
+import { applyStyles } from './styles.js';
 import { ViewerConnection } from './viewer-connection.js';
 
 const DEFAULT_LINES = 3;
@@ -42,6 +47,14 @@ const DEFAULT_THRESHOLD = 0.5;
 // A WebRTC session that has not connected by then is taken as failed: ICE's own verdict can
 // take half a minute, too long for somebody waiting to speak.
 const WEBRTC_CONNECT_MS = 10000;
+// Speaking again after the gateway went away: this many tries, 1 s doubling to 8 s apart where
+// the gateway named no wait, before the widget gives up and releases the microphone.
+const MAX_RESUMES = 5;
+const RESUME_FIRST_MS = 1000;
+const RESUME_MAX_MS = 8000;
+// Failures another try cannot fix: a resume ends on them at once.
+const FINAL_SPEAK_ERRORS = new Set(['unauthorized', 'forbidden', 'room_not_found', 'room_closed',
+  'unsupported_language', 'bad_server_url', 'no_room', 'microphone']);
 const MIC_CONSTRAINTS = {
   audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true, channelCount: 1 },
 };
@@ -71,7 +84,9 @@ export class ParleyCaptions extends HTMLElement {
     // The controls' labels are English whatever the host element's lang (the captions carry
     // their own lang per line).
     const bar = el('div', { class: 'bar', lang: 'en' }, this.picker, this.startButton, this.muteButton, this.meter.root, this.statusLine);
-    this.attachShadow({ mode: 'open' }).append(el('style', null, CSS), el('div', { class: 'box' }, bar, this.view.root));
+    const root = this.attachShadow({ mode: 'open' });
+    root.append(el('div', { class: 'box' }, bar, this.view.root));
+    applyStyles(root);
 
     this.picker.addEventListener('change', () => {
       // Through the attribute, so the page sees it, and attributeChangedCallback reconnects.
@@ -91,6 +106,8 @@ export class ParleyCaptions extends HTMLElement {
     this.speakState = 'closed';
     this.speakText = '';
     this.speakGen = 0;
+    this.resumes = 0;
+    this.resumeTimer = 0;
     this.session = null;
     this.stream = null;
     this.isMuted = false;
@@ -264,13 +281,21 @@ export class ParleyCaptions extends HTMLElement {
       return;
     }
     const conn = new ViewerConnection({
-      server, room, token: this.token, lang: this.captionLang,
+      server, room, token: this.token, lang: this.captionLang, last: this.lines,
       onCaption: (c) => {
         if (this.conn !== conn) return;
         this.view.show(c);
         this.fire('parley-caption', c);
       },
-      onStatus: (s) => this.conn === conn && this.setCaptionState(s),
+      onStatus: (s) => {
+        if (this.conn !== conn) return;
+        this.setCaptionState(s);
+        // WHIP has no channel back: the caption socket is how a WebRTC speaker hears that the
+        // gateway is going away (the PCM socket hears it itself).
+        if (s.state === 'reconnecting' && s.code === GOING_AWAY && this.session && this.session.kind === 'webrtc') {
+          this.resumeSpeaking(s.delay);
+        }
+      },
       onError: (e) => {
         if (this.conn !== conn) return;
         this.captionError = e;
@@ -295,7 +320,7 @@ export class ParleyCaptions extends HTMLElement {
     if (s.state === 'error') {
       this.captionText = this.captionError ? this.captionError.message || this.captionError.code : 'Error';
     } else if (s.state === 'reconnecting' && s.delay) {
-      this.captionText = `Reconnecting in ${Math.round(s.delay / 100) / 10} s…`;
+      this.captionText = reconnectingText(s.delay);
     } else {
       this.captionText = text !== undefined ? text : CAPTION_TEXT[s.state];
     }
@@ -334,9 +359,9 @@ export class ParleyCaptions extends HTMLElement {
 
   /** Starts speaking into the room (speaker mode). Resolves when live, or failed (see state). */
   async start() {
-    if (this.mode !== 'speaker' || this.session || this.speakState === 'connecting') return;
+    if (this.mode !== 'speaker' || this.session || this.speakState === 'connecting' || this.speakState === 'reconnecting') return;
     const gen = ++this.speakGen;
-    this.webrtcConnected = false;
+    this.resumes = 0;
     const room = this.room;
     if (!room) {
       this.report('speaker', { code: 'no_room', message: 'No room to speak in.' });
@@ -356,6 +381,13 @@ export class ParleyCaptions extends HTMLElement {
     }
     this.stream = stream;
     this.muted = false;
+    await this.openSession(gen);
+  }
+
+  /** Streams this.stream into the room: over WebRTC, unless told otherwise or it cannot; else PCM over the WebSocket. */
+  async openSession(gen) {
+    this.webrtcConnected = false;
+    const stream = this.stream;
     let options;
     try {
       options = this.speakOptions();
@@ -394,7 +426,11 @@ export class ParleyCaptions extends HTMLElement {
       const session = await startPcm({
         ...options,
         onError: (e) => gen === this.speakGen && this.report('speaker', e, false),
-        onEnd: (e) => gen === this.speakGen && this.speakFailed({ code: e.code, message: e.message }),
+        onEnd: (e) => {
+          if (gen !== this.speakGen) return;
+          if (e.resumable) this.resumeSpeaking(e.retryAfter);
+          else this.speakFailed({ code: e.code, message: e.message });
+        },
       });
       if (gen !== this.speakGen) {
         session.stop().catch(() => {});
@@ -444,6 +480,7 @@ export class ParleyCaptions extends HTMLElement {
   async stop() {
     this.speakGen++;
     clearTimeout(this.connectTimer);
+    clearTimeout(this.resumeTimer);
     this.webrtcConnected = false;
     const session = this.session;
     const stream = this.stream;
@@ -471,7 +508,38 @@ export class ParleyCaptions extends HTMLElement {
     this.setSpeakState('closed', undefined, 'Stopped.');
   }
 
+  /**
+   * The gateway went away while this widget was speaking (its closing notice, or a 1001 close):
+   * the session goes, the microphone stays, and a new session starts after `delay` ms (what the
+   * gateway asked for; -1: the backoff), a few times before the widget gives up.
+   */
+  resumeSpeaking(delay) {
+    if (!this.stream) return;
+    clearTimeout(this.connectTimer);
+    clearTimeout(this.resumeTimer);
+    const session = this.session;
+    this.session = null;
+    if (session) session.stop().catch(() => {});
+    this.meter.detach();
+    const gen = ++this.speakGen;
+    if (this.resumes >= MAX_RESUMES) {
+      this.speakFailed({ code: 'connection_lost', message: 'The gateway went away and did not come back.' });
+      return;
+    }
+    const wait = delay >= 0 ? delay : Math.min(RESUME_FIRST_MS * 2 ** this.resumes, RESUME_MAX_MS);
+    this.resumes++;
+    this.setSpeakState('reconnecting', this.speakTransport, `Speaking again in ${seconds(wait)} s…`, { delay: wait, attempt: this.resumes });
+    this.resumeTimer = setTimeout(() => {
+      if (gen === this.speakGen) this.openSession(gen);
+    }, wait);
+  }
+
   speakFailed(e, reported) {
+    // A session that failed to open while resuming (the gateway not back yet): another try.
+    if (this.resumes > 0 && this.stream && !FINAL_SPEAK_ERRORS.has(e.code)) {
+      this.resumeSpeaking(-1);
+      return;
+    }
     clearTimeout(this.connectTimer);
     const session = this.session;
     this.session = null;
@@ -483,14 +551,15 @@ export class ParleyCaptions extends HTMLElement {
     this.report('speaker', e, true, reported);
   }
 
-  setSpeakState(state, transport, text) {
+  setSpeakState(state, transport, text, extra) {
     this.speakState = state;
+    if (state === 'live') this.resumes = 0;
     this.speakTransport = transport;
     this.speakText = text !== undefined ? text
       : state === 'live' ? `Live — ${TRANSPORT_NAME[transport]}` : '';
     this.updateButtons();
     this.updateStatus();
-    const detail = { channel: 'speaker', state };
+    const detail = { channel: 'speaker', state, ...extra };
     if (transport) detail.transport = transport;
     this.fire('parley-status', detail);
   }
@@ -544,6 +613,14 @@ function pageParam(name) {
   } catch {
     return '';
   }
+}
+
+function reconnectingText(ms) {
+  return `Reconnecting in ${seconds(ms)} s…`;
+}
+
+function seconds(ms) {
+  return Math.round(ms / 100) / 10;
 }
 
 function stopTracks(stream) {

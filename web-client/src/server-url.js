@@ -6,15 +6,16 @@
 // (in a custom element callback) it is null. Loaded as a module or inlined, there is no
 // script URL, and the page's own origin is the best guess.
 
-const SCRIPT_ORIGIN = (() => {
+const SCRIPT_URL = (() => {
   try {
     const src = document.currentScript && document.currentScript.src;
-    if (src) return new URL(src, location.href).origin;
+    if (src) return new URL(src, location.href).href;
   } catch {
-    // An unparsable src falls through to the page's origin.
+    // An unparsable src: as if there were none.
   }
-  return location.origin;
+  return '';
 })();
+const SCRIPT_ORIGIN = SCRIPT_URL ? new URL(SCRIPT_URL).origin : location.origin;
 
 /**
  * The gateway's base URL without a trailing slash: the `server` attribute when set (absolute,
@@ -24,6 +25,14 @@ const SCRIPT_ORIGIN = (() => {
 export function serverBase(attr) {
   const base = attr && attr.trim() ? new URL(attr.trim(), location.href).href : SCRIPT_ORIGIN;
   return base.replace(/\/+$/, '');
+}
+
+/**
+ * A file the gateway serves beside widget.js (the PCM worklet): next to the script, or, when
+ * there is no script URL, at the root of `server`.
+ */
+export function besideWidget(name, server) {
+  return SCRIPT_URL ? new URL(name, SCRIPT_URL).href : `${server}/${name}`;
 }
 
 /** An HTTP(S) URL on the gateway; `path` starts with "/". */

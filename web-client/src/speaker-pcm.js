@@ -3,8 +3,11 @@
 // It costs more bandwidth than Opus over WebRTC (256 kbit/s) and has no jitter handling, but
 // works through anything that passes a WebSocket.
 
-import WORKLET_SOURCE from './pcm16.worklet.js';
-import { socketAuth, wsUrl } from './server-url.js';
+import WORKLET_SOURCE from '../public/widget-pcm16.worklet.js';
+import { GOING_AWAY, retryAfter } from './closing.js';
+import { besideWidget, socketAuth, wsUrl } from './server-url.js';
+
+const WORKLET_FILE = 'widget-pcm16.worklet.js';
 
 const STOP_TIMEOUT_MS = 5000;
 const READY_TIMEOUT_MS = 10000;
@@ -22,7 +25,9 @@ export class PcmError extends Error {
 /**
  * Starts streaming `stream`'s audio into the room. Resolves once the gateway said "ready", with
  * the session: { ctx, stop(), setMuted(muted) }. `onEnd(error)` is called if the gateway or the
- * network ends the session (not after stop()).
+ * network ends the session (not after stop()); when the gateway went away (its "closing"
+ * notice, or a 1001 close), the error has `resumable` set and `retryAfter`, the wait it asked
+ * for (-1: none). The microphone stream is the caller's, and stays open.
  */
 export async function startPcm({ stream, server, room, token, language, speaker, onError, onEnd }) {
   const ctx = await audioContext(stream);
@@ -39,14 +44,7 @@ export async function startPcm({ stream, server, room, token, language, speaker,
     ctx.close().catch(() => {});
   };
   try {
-    // From a Blob URL, so the widget is one file. A host page whose Content-Security-Policy
-    // has a script-src without blob: blocks this; WebRTC, the default, does not need it.
-    const url = URL.createObjectURL(new Blob([WORKLET_SOURCE], { type: 'text/javascript' }));
-    try {
-      await ctx.audioWorklet.addModule(url);
-    } finally {
-      URL.revokeObjectURL(url);
-    }
+    await loadWorklet(ctx, server);
     await ctx.resume();
     source = ctx.createMediaStreamSource(stream);
     node = new AudioWorkletNode(ctx, 'parley-pcm16', { numberOfInputs: 1, numberOfOutputs: 1, channelCount: 1 });
@@ -65,10 +63,12 @@ export async function startPcm({ stream, server, room, token, language, speaker,
     };
     let stopping = false;
     let stopped = null;
+    let closing = null;
     socket.onmessage = (e) => {
       const msg = parse(e.data);
       if (!msg) return;
       if (msg.type === 'stopped' && stopped) stopped();
+      if (msg.type === 'closing') closing = msg;
       // Captions also arrive here; the widget shows them from its caption socket instead.
       if (msg.type === 'error') onError({ code: msg.code, message: msg.message });
     };
@@ -76,6 +76,13 @@ export async function startPcm({ stream, server, room, token, language, speaker,
       if (stopped) stopped();
       if (stopping) return;
       cleanupAudio();
+      if (closing || e.code === GOING_AWAY) {
+        const error = new PcmError((closing && closing.code) || 'server_shutdown', 'The gateway went away.');
+        error.resumable = true;
+        error.retryAfter = retryAfter(closing);
+        onEnd(error);
+        return;
+      }
       onEnd(new PcmError(e.reason || 'connection_lost', `The speaker connection closed (${e.code}).`));
     };
     return {
@@ -107,6 +114,35 @@ export async function startPcm({ stream, server, room, token, language, speaker,
       socket.close();
     }
     throw e;
+  }
+}
+
+/**
+ * Adds the PCM processor to the context, from one of two sources that each work where the other
+ * may not: the file the gateway serves beside widget.js, which a page's Content-Security-Policy
+ * allows when it allows widget.js (script-src 'self' on the gateway's own pages), but which a
+ * worklet fetches with CORS, which the gateway does not answer for its static files; and the
+ * copy inlined in widget.js, through a Blob URL, which needs no CORS but which a script-src
+ * without blob: blocks. A page on the script's own origin tries the file first, any other the
+ * copy first.
+ */
+async function loadWorklet(ctx, server) {
+  const file = besideWidget(WORKLET_FILE, server);
+  const fromFile = () => ctx.audioWorklet.addModule(file);
+  const fromCopy = async () => {
+    const url = URL.createObjectURL(new Blob([WORKLET_SOURCE], { type: 'text/javascript' }));
+    try {
+      await ctx.audioWorklet.addModule(url);
+    } finally {
+      URL.revokeObjectURL(url);
+    }
+  };
+  const sameOrigin = new URL(file, location.href).origin === location.origin;
+  const [first, second] = sameOrigin ? [fromFile, fromCopy] : [fromCopy, fromFile];
+  try {
+    await first();
+  } catch {
+    await second();
   }
 }
 

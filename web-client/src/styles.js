@@ -9,8 +9,14 @@
 //  - ::part() selectors for anything else: captions, final, partial, uncertain, speaker,
 //    picker, start, mute, level, status.
 // The defaults are those of broadcast captions: light text on a dark, slightly see-through box.
+//
+// The CSS goes in as a constructed stylesheet (adoptedStyleSheets), not a <style> element: a
+// host page whose Content-Security-Policy has a style-src without 'unsafe-inline' blocks a
+// <style> element even inside a shadow root, but not a stylesheet built through the CSSOM.
 
-export const CSS = `
+import { el } from './dom.js';
+
+const CSS = `
 :host {
   display: block;
   font-family: var(--parley-font, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif);
@@ -60,3 +66,27 @@ button:focus-visible, select:focus-visible { outline: 2px solid var(--parley-acc
 .speaker { font-weight: 600; color: var(--parley-speaker-color, inherit); }
 .speaker::after { content: ":"; }
 `;
+
+let sheet = null;
+
+/**
+ * Gives a widget's shadow root its CSS: one constructed stylesheet shared by every widget of
+ * the page, or, in a browser without constructable stylesheets (Safari before 16.4), a <style>
+ * element, which works wherever the page's policy allows inline styles.
+ */
+export function applyStyles(root) {
+  if ('adoptedStyleSheets' in root) {
+    try {
+      if (!sheet) {
+        const s = new CSSStyleSheet();
+        s.replaceSync(CSS);
+        sheet = s;
+      }
+      root.adoptedStyleSheets = [sheet];
+      return;
+    } catch {
+      // A CSSStyleSheet that cannot be constructed: the <style> element below.
+    }
+  }
+  root.prepend(el('style', null, CSS));
+}

@@ -5,15 +5,19 @@
 // That makes reconnecting safe, and this class does it on its own: any close it did not ask
 // for is followed by a new socket after an exponential backoff (0.5 s doubling to 8 s, back to
 // 0.5 s once a socket opens), except for the refusals that another try cannot fix (4400 bad
-// parameters, 4401 no or wrong token, 4403 token not allowed, 4404 no such room). A replayed
-// final can overlap one already shown, so finals are deduplicated by seq here, once, and
-// everything downstream (the view, the parley-caption event) sees each final once.
+// parameters, 4401 no or wrong token, 4403 token not allowed, 4404 no such room, 4410 room
+// closed or expired). A gateway that shuts down says so first, {"type":"closing",
+// "retryAfterMs":N}, then closes with 1001: the next try waits N ms (at most 30 s) instead,
+// when the gateway expects to be back. A replayed final can overlap one already shown, so
+// finals are deduplicated by seq here, once, and everything downstream (the view, the
+// parley-caption event) sees each final once.
 
+import { retryAfter } from './closing.js';
 import { socketAuth, wsUrl } from './server-url.js';
 
 const FIRST_DELAY_MS = 500;
 const MAX_DELAY_MS = 8000;
-const FATAL_CLOSE_CODES = new Set([4400, 4401, 4403, 4404]);
+const FATAL_CLOSE_CODES = new Set([4400, 4401, 4403, 4404, 4410]);
 // Seqs of finals remembered for deduplication. Replays only go back to the last final seen,
 // so a window this long covers any overlap while keeping a day-long room from growing it.
 const SEEN_FINALS_KEPT = 2000;
@@ -25,6 +29,8 @@ export class ViewerConnection {
    * @param {string} o.room
    * @param {string} o.token    viewer (or speaker) token
    * @param {string} [o.lang]   caption language; empty for "as spoken"
+   * @param {number} [o.last]   finals to be replayed on the first connection (the gateway's
+   *                            default when absent)
    * @param {(caption: object) => void} o.onCaption
    * @param {(status: {state: string, code?: number, delay?: number, attempt?: number}) => void} o.onStatus
    * @param {(error: {code: string, message: string}) => void} o.onError
@@ -39,6 +45,7 @@ export class ViewerConnection {
     this.closed = false;
     this.attempt = 0;
     this.lastError = null;
+    this.retryAfter = -1;
   }
 
   open() {
@@ -64,10 +71,13 @@ export class ViewerConnection {
     const { server, room, token, lang } = this.o;
     const auth = socketAuth(token);
     const query = { lang: lang || undefined, ...auth.query };
-    // The first socket asks for the whole journal (no since: every final so far, of which the
-    // view keeps the last few); a reconnect only for what came after the last final shown.
+    // The first socket asks for the last few finals (as many as the view shows: the gateway
+    // would otherwise replay its default number, which the view would mostly drop); a
+    // reconnect for every final after the last one shown, so that none is missed.
     if (this.lastFinalSeq >= 0) query.since = this.lastFinalSeq;
+    else if (this.o.last > 0) query.last = this.o.last;
     this.lastError = null;
+    this.retryAfter = -1;
     let socket;
     try {
       socket = new WebSocket(wsUrl(server, `/v1/rooms/${encodeURIComponent(room)}/captions`, query), auth.protocols);
@@ -96,9 +106,10 @@ export class ViewerConnection {
         return;
       }
       // The status is told once per try, with the wait before it, so that a page (or a test)
-      // can follow the backoff.
-      const delay = this.delay;
-      this.delay = Math.min(this.delay * 2, MAX_DELAY_MS);
+      // can follow the backoff. A shutting-down gateway's retryAfterMs replaces one step of it.
+      let delay = this.delay;
+      if (this.retryAfter >= 0) delay = this.retryAfter;
+      else this.delay = Math.min(this.delay * 2, MAX_DELAY_MS);
       this.attempt++;
       this.o.onStatus({ state: 'reconnecting', code: e.code, delay, attempt: this.attempt });
       this.timer = setTimeout(() => this.connect(), delay);
@@ -127,6 +138,8 @@ export class ViewerConnection {
     } else if (msg.type === 'error') {
       this.lastError = msg;
       this.o.onError({ code: msg.code, message: msg.message });
+    } else if (msg.type === 'closing') {
+      this.retryAfter = retryAfter(msg);
     }
   }
 }
@@ -141,5 +154,6 @@ function closeText(code) {
     4401: 'A valid room token is needed.',
     4403: 'This token does not allow that.',
     4404: 'No such room.',
+    4410: 'The room was closed or has expired.',
   }[code];
 }

@@ -2,7 +2,9 @@
 // A host page that only adds the script tag and the element speaks through Chromium's fake
 // microphone, which plays real clips of the shared evaluation set; another page — the embed
 // demo, served by the gateway — reads the captions in Spanish through a relay the test cuts, as
-// a network drop would. Screenshots of both pages are saved for a person to look at.
+// a network drop would. Screenshots of both pages are saved for a person to look at. The demo
+// pages are driven too, under the gateway's Content-Security-Policy: any violation, like any
+// script error, fails the test that met it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -63,16 +65,26 @@ function hostPage(gatewayUrl, attributes) {
 </body></html>`;
 }
 
-/** Opens a page that records every caption and status event of its widget, and any page error. */
+/**
+ * Opens a page that records every caption and status event of its widgets; `errors` collects
+ * page errors and Content-Security-Policy violations (the event, and the console's report of
+ * what raises no event, such as a blocked worklet).
+ */
 async function openPage(browser, url) {
   const page = await browser.newPage({ viewport: { width: 900, height: 700 } });
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (/Content.Security.Policy/i.test(m.text())) errors.push(`console: ${m.text()}`);
+  });
+  await page.exposeBinding('__cspViolation', (_source, text) => errors.push(`CSP violation: ${text}`));
   await page.addInitScript(() => {
     window.__captions = [];
     window.__statuses = [];
     document.addEventListener('parley-caption', (e) => window.__captions.push(e.detail));
     document.addEventListener('parley-status', (e) => window.__statuses.push(e.detail));
+    document.addEventListener('securitypolicyviolation', (e) => window.__cspViolation(
+      `${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`), true);
   });
   await page.goto(url);
   await page.waitForFunction(() => customElements.get('parley-captions') !== undefined);
@@ -302,6 +314,159 @@ test('the meeting demo: one speaker, viewers in English and Spanish', { timeout:
     const link = await page.locator('#share-link').inputValue();
     assert.match(link, /embed\.html\?parley-room=\w+&parley-token=\w+/);
     await page.screenshot({ path: path.join(ARTIFACTS, 'meeting-demo.png'), fullPage: true });
+    await page.locator('#speaker [part~="start"]').click();
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+/** The policy the gateway sends with every page (gateway: http/SecurityHeaders.java). */
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self' blob:; " +
+  "connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors *";
+
+/** Waits until `count` widgets of a page have had their caption socket live. */
+function captionsLive(page, count) {
+  return waitFor(`${count} caption connections`, async () => (await statusesOf(page))
+    .filter((s) => s.channel === 'captions' && s.state === 'live').length >= count, 20_000);
+}
+
+test('every demo page runs under the gateway\'s Content-Security-Policy', { timeout: 120_000 }, async () => {
+  const page = await fetch(`${gateway.url}/index.html`);
+  assert.equal(page.headers.get('content-security-policy'), CSP);
+  assert.equal(page.headers.get('x-content-type-options'), 'nosniff');
+  assert.equal(page.headers.get('referrer-policy'), 'no-referrer');
+  const api = await fetch(`${gateway.url}/v1/languages`);
+  assert.equal(api.headers.get('content-security-policy'), null, 'the API serves no documents: no policy');
+  assert.equal(api.headers.get('x-content-type-options'), 'nosniff');
+  assert.equal(api.headers.get('referrer-policy'), 'no-referrer');
+
+  const room = await createRoom(gateway.url);
+  const kept = `#room=${room.room}&speak=${room.speakerToken}&view=${room.viewerToken}`;
+  const pages = [
+    ['index.html' + kept, 3],
+    ['meeting.html' + kept, 3],
+    ['support.html' + kept, 4],
+    [`embed.html?parley-room=${room.room}&parley-token=${room.viewerToken}`, 1],
+  ];
+  const speech = composeSpeech(path.join(ARTIFACTS, 'speech-one.wav'), { lead: 1.5, pause: 1, tail: 2, limit: 1 });
+  const browser = await launch(speech.file);
+  try {
+    for (const [url, widgetCount] of pages) {
+      const { page: p, errors } = await openPage(browser, `${gateway.url}/${url}`);
+      await captionsLive(p, widgetCount);
+      await p.waitForTimeout(300);
+      assert.deepEqual(errors, [], url);
+      const look = await p.evaluate(() => {
+        const w = document.querySelector('parley-captions');
+        const box = w.shadowRoot.querySelector('.box');
+        return { widgets: document.querySelectorAll('parley-captions').length, radius: getComputedStyle(box).borderRadius,
+          pageStyled: getComputedStyle(document.body).margin };
+      });
+      assert.equal(look.widgets, widgetCount, url);
+      // The widget's stylesheet applies (its box has rounded corners), and so does the page's.
+      assert.notEqual(look.radius, '0px', `${url}: the widget is styled`);
+      assert.notEqual(look.pageStyled, '8px', `${url}: the page's stylesheet applies`);
+      await p.close();
+    }
+  } finally {
+    await browser.close();
+  }
+});
+
+test('the demo page takes the room in its link as data, never as markup', { timeout: 60_000 }, async () => {
+  // What broke out of the transcript links' href when the page wrote them with innerHTML.
+  const hostile = 'x"><img src=x onerror="window.__pwned=1">';
+  const browser = await chromium.launch({ executablePath: CHROMIUM });
+  try {
+    const { page, errors } = await openPage(browser,
+      `${gateway.url}/index.html#room=${hostile}&view=x" onmouseover="window.__pwned=2&speak=y`);
+    // Every widget tries the room, as a room name, and is refused.
+    await waitFor('the widgets to be refused', async () => (await statusesOf(page))
+      .filter((s) => s.channel === 'captions' && s.state === 'error').length >= 3, 20_000);
+    await page.waitForTimeout(500);
+    const seen = await page.evaluate(() => {
+      const roots = [document, ...[...document.querySelectorAll('parley-captions')].map((w) => w.shadowRoot)];
+      return {
+        pwned: window.__pwned ?? null,
+        images: roots.reduce((n, r) => n + r.querySelectorAll('img').length, 0),
+        info: document.querySelector('#room-info').textContent,
+        transcripts: [...document.querySelectorAll('#transcripts a')].map((a) => a.href),
+        viewerLink: document.querySelector('#viewer-link').href,
+        roomAttributes: [...document.querySelectorAll('parley-captions')].map((w) => w.getAttribute('room')),
+      };
+    });
+    assert.equal(seen.pwned, null, 'no script from the link ran');
+    assert.equal(seen.images, 0, 'no element from the link was made');
+    assert.equal(seen.info, `Room ${hostile}`, 'the room is shown as text');
+    assert.deepEqual(seen.roomAttributes, [hostile, hostile, hostile]);
+    assert.equal(seen.transcripts.length, 3);
+    for (const href of seen.transcripts) {
+      const url = new URL(href);
+      assert.equal(url.origin, gateway.url);
+      assert.equal(decodeURIComponent(url.pathname), `/v1/rooms/${hostile}/transcript`);
+      assert.equal(url.searchParams.get('token'), 'x" onmouseover="window.__pwned=2');
+    }
+    assert.equal(new URL(seen.viewerLink).searchParams.get('parley-room'), hostile);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('the demo page: an API key, a room, speech over the PCM socket, captions in English and Spanish', { timeout: 180_000 }, async () => {
+  const speech = composeSpeech(path.join(ARTIFACTS, 'speech-one.wav'), { lead: 1.5, pause: 1, tail: 2, limit: 1 });
+  const browser = await launch(speech.file);
+  const KEY = 'demo-api-key-0123456789';
+  const posts = [];
+  try {
+    const { page, errors } = await openPage(browser, `${gateway.url}/index.html`);
+    // This gateway has no API key; the page is made to meet one that has.
+    await page.route('**/v1/rooms', (route) => {
+      const req = route.request();
+      if (req.method() !== 'POST') return route.continue();
+      posts.push({ authorization: req.headers().authorization ?? null, body: req.postData() });
+      if (req.headers().authorization === `Bearer ${KEY}`) return route.continue();
+      return route.fulfill({ status: 401, contentType: 'application/json',
+        body: JSON.stringify({ type: 'error', code: 'unauthorized', message: 'creating a room needs the server\'s API key' }) });
+    });
+    const languages = await (await fetch(`${gateway.url}/v1/languages`)).json();
+    const translates = (languages.tasks || []).includes('translate');
+    await waitFor('the languages', () => page.evaluate(() => document.querySelector('#speaker-lang').options.length > 1), 10_000);
+    if (translates) await page.locator('#translate-task').check();
+
+    await page.locator('#new-room').click();
+    await page.locator('#api-key').waitFor({ state: 'visible' });
+    assert.match(await page.locator('#room-info').textContent(), /API key/);
+    await page.locator('#api-key').fill(KEY);
+    await page.locator('#api-key').press('Enter');
+    await waitFor('the room', () => page.evaluate(() => location.hash.includes('room=')), 10_000);
+    assert.equal(posts.length, 2);
+    assert.equal(posts[0].authorization, null);
+    assert.equal(posts[1].authorization, `Bearer ${KEY}`);
+    assert.deepEqual(JSON.parse(posts[1].body), translates ? { task: 'translate' } : {});
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('parley-api-key')), KEY);
+    await captionsLive(page, 3);
+
+    // The PCM path, whose AudioWorklet is what a script-src without blob: could block.
+    await page.evaluate(() => document.querySelector('#speaker').setAttribute('transport', 'websocket'));
+    await page.locator('#speaker [part~="start"]').click();
+    await waitFor('the speaker to stream over the WebSocket', async () => (await statusesOf(page))
+      .some((s) => s.channel === 'speaker' && s.state === 'live' && s.transport === 'websocket'), 20_000);
+    const viewers = await waitFor('both viewers to read a final', async () => {
+      const ws = await widgets(page, '#viewers parley-captions');
+      return ws.every((w) => w.finals.length > 0) ? ws : null;
+    }, 60_000);
+    assert.deepEqual(viewers.map((w) => w.lang), ['en', 'es']);
+    assert.ok(viewers[0].finals.join(' ').toLowerCase().includes('dashwood'), `English: ${viewers[0].finals}`);
+    assert.notEqual(viewers[1].finals.join(' '), viewers[0].finals.join(' '), 'the Spanish viewer reads a translation');
+
+    // The transcript links download what was said.
+    const vtt = await page.locator('#transcripts a', { hasText: 'vtt' }).getAttribute('href');
+    const body = await (await fetch(new URL(vtt, gateway.url))).text();
+    assert.match(body, /^WEBVTT/);
+    assert.match(body.toLowerCase(), /dashwood/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'index-demo.png'), fullPage: true });
     await page.locator('#speaker [part~="start"]').click();
     assert.deepEqual(errors, []);
   } finally {

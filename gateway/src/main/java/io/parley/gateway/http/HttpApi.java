@@ -54,6 +54,7 @@ public final class HttpApi {
 
     public Router router() {
         Router router = Router.router(vertx);
+        router.route().handler(new SecurityHeaders());
         router.route().handler(this::admit);
         // Host pages on other origins call the API (the widget, WHIP); tokens are Bearer headers, not cookies.
         router.route("/v1/*").handler(CorsHandler.create()

@@ -10,8 +10,11 @@
 // it does not fold back into the speech band as aliasing, then linear interpolation at the
 // output instants, which handles ratios that are not whole numbers (44.1 kHz / 16 kHz).
 //
-// The build (build.mjs) minifies this file and inlines it into the widget as a string, which
-// speaker-pcm.js loads through a Blob URL: the widget stays one script.
+// The widget loads it in one of two ways (speaker-pcm.js): as this file, which the gateway
+// serves beside widget.js from public/ (what a page with a strict Content-Security-Policy
+// allows), or as a copy that the build (build.mjs) minifies and inlines into widget.js, through
+// a Blob URL (what a page on another origin can load without CORS on this file). It lives in
+// public/, not src/, because the gateway serves public/ and only widget.js from dist/.
 
 const OUT_RATE = 16000;
 const FRAME_SAMPLES = 320;
