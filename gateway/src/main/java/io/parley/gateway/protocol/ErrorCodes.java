@@ -64,6 +64,35 @@ public final class ErrorCodes {
     public static final String SESSION_NOT_FOUND = "session_not_found";
     public static final String METHOD_NOT_ALLOWED = "method_not_allowed";
 
+    // Raised by the engines and passed on unchanged (listed here so that every code is in one place).
+    public static final String UNSUPPORTED_SAMPLE_RATE = "unsupported_sample_rate";
+    public static final String UNSUPPORTED_CHANNELS = "unsupported_channels";
+    public static final String BAD_AUDIO_FRAME = "bad_audio_frame";
+    /** More audio waits for the recognizer than a stream may hold; this audio was not taken. */
+    public static final String RECOGNIZER_OVERLOADED = "recognizer_overloaded";
+    /** Every recognizer stream is in use. */
+    public static final String RECOGNIZER_BUSY = "recognizer_busy";
+    public static final String ENGINE_UNAVAILABLE = "engine_unavailable";
+    public static final String ENGINE_FAILED = "engine_failed";
+    public static final String TRANSLATION_OVERLOADED = "translation_overloaded";
+    public static final String TRANSLATION_TIMEOUT = "translation_timeout";
+    public static final String TRANSLATOR_CLOSED = "translator_closed";
+
     private ErrorCodes() {
+    }
+
+    /** Every code of the protocol: what a client may ever be sent. */
+    public static java.util.Set<String> all() {
+        java.util.Set<String> codes = new java.util.TreeSet<>();
+        for (java.lang.reflect.Field f : ErrorCodes.class.getFields()) {
+            if (f.getType() == String.class && java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
+                try {
+                    codes.add((String) f.get(null));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return codes;
     }
 }

@@ -447,14 +447,15 @@ public final class Room {
      */
     public CompletableFuture<List<Caption>> transcript(String lang) {
         String stream = lang == null ? TranscriptStore.ORIGINAL : lang;
-        CompletableFuture<LanguageChannel> ready = chain.submit(() -> {
+        // The wait for the channel is not the chain's: catching up takes chain tasks of its own.
+        CompletableFuture<LanguageChannel> ready = chain.run(() -> {
             if (lang == null) {
-                return CompletableFuture.completedFuture(null);
+                return CompletableFuture.<LanguageChannel>completedFuture(null);
             }
             LanguageChannel ch = channel(lang);
             ch.watch();
             return ch.caughtUp().thenApply(v -> ch);
-        });
+        }).thenCompose(f -> f);
         return ready.thenCompose(ch -> readAll(stream, 0, new ArrayList<>()).whenComplete((v, e) -> {
             if (ch != null) {
                 chain.run(() -> {
@@ -553,12 +554,13 @@ public final class Room {
         streams.forEach(s -> s.finish(code, message, closeCode, retryAfterMs));
         long timeout = services.policy().drainTimeout().toMillis();
         return gone.completeOnTimeout(null, timeout, TimeUnit.MILLISECONDS)
-                .thenCompose(v -> chain.submit(() -> {
+                .thenCompose(v -> chain.run(() -> {
                     List<CompletableFuture<Void>> translated = new ArrayList<>();
                     channels.values().forEach(ch -> translated.add(ch.caughtUpIfAwake()));
+                    // Waited for off the chain: the translations are published by chain tasks.
                     return CompletableFuture.allOf(translated.toArray(CompletableFuture[]::new))
                             .completeOnTimeout(null, timeout, TimeUnit.MILLISECONDS);
-                }))
+                }).thenCompose(f -> f))
                 .thenCompose(v -> chain.run(() -> {
                     List<CaptionSink> all = new ArrayList<>(originalViewers);
                     channels.values().forEach(ch -> all.addAll(ch.viewers()));

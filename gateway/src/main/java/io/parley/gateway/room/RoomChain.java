@@ -29,7 +29,11 @@ final class RoomChain {
         this.name = name;
     }
 
-    /** Runs {@code task} after every task submitted before it has finished; its stage gates the next. */
+    /**
+     * Runs {@code task} after every task submitted before it has finished; its stage gates the next.
+     * The stage must never wait for a later task of this chain (that would wait forever): a task
+     * that hands out something to wait for returns it from {@link #run} instead.
+     */
     <T> CompletableFuture<T> submit(Supplier<? extends CompletionStage<T>> task) {
         CompletableFuture<T> result;
         pending.incrementAndGet();

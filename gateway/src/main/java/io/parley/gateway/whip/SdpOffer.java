@@ -6,10 +6,10 @@ import java.util.List;
  * The few checks a WHIP offer gets before libwebrtc sees it, so that a client sending the wrong
  * thing learns what was wrong: it is SDP, it offers audio, and that audio is sent to us.
  */
-final class SdpOffer {
+public final class SdpOffer {
 
     /** An offer that cannot be used; the message says why. */
-    static final class Invalid extends Exception {
+    public static final class Invalid extends Exception {
         Invalid(String message) {
             super(message);
         }
@@ -18,7 +18,7 @@ final class SdpOffer {
     private SdpOffer() {
     }
 
-    static String check(String body) throws Invalid {
+    public static String check(String body) throws Invalid {
         if (body == null || body.isBlank()) {
             throw new Invalid("the body must be an SDP offer (RFC 8866), and it was empty");
         }

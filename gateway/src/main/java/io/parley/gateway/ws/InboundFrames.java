@@ -11,10 +11,10 @@ import io.vertx.core.json.JsonObject;
  * {@link Refusal} with a stable code and otherwise ignored; the connection stays usable.
  * Used on one connection's event-loop thread.
  */
-final class InboundFrames {
+public final class InboundFrames {
 
     /** Where refusals go: the socket's error message. */
-    interface Refusal {
+    public interface Refusal {
         void refuse(String code, String message);
     }
 
@@ -24,13 +24,13 @@ final class InboundFrames {
     private int framesInWindow;
     private boolean refusedInWindow;
 
-    InboundFrames(Limits limits, Refusal refusal) {
+    public InboundFrames(Limits limits, Refusal refusal) {
         this.limits = limits;
         this.refusal = refusal;
     }
 
     /** True if this frame is within the rate; the client is told once per window when it is not. */
-    boolean withinRate() {
+    public boolean withinRate() {
         long now = System.nanoTime();
         if (now - windowStart >= 1_000_000_000L) {
             windowStart = now;
@@ -49,7 +49,7 @@ final class InboundFrames {
     }
 
     /** The control message in a text frame, or null once it has been refused. */
-    JsonObject message(String text) {
+    public JsonObject message(String text) {
         if (!withinRate()) {
             return null;
         }

@@ -15,10 +15,10 @@ import io.vertx.core.json.JsonObject;
  * @param language an ISO 639 code or {@code auto}, not yet checked against the engine
  * @param speaker  display name
  */
-record StartMessage(AudioStreamFormat format, String language, String speaker) {
+public record StartMessage(AudioStreamFormat format, String language, String speaker) {
 
     /** A start message that cannot be used; {@link #code()} is the error code to send. */
-    static final class Invalid extends RuntimeException {
+    public static final class Invalid extends RuntimeException {
         private final String code;
 
         Invalid(String code, String message) {
@@ -26,12 +26,12 @@ record StartMessage(AudioStreamFormat format, String language, String speaker) {
             this.code = code;
         }
 
-        String code() {
+        public String code() {
             return code;
         }
     }
 
-    static StartMessage parse(JsonObject msg) {
+    public static StartMessage parse(JsonObject msg) {
         String formatName = string(msg, "format", null);
         if (formatName == null) {
             throw new Invalid(ErrorCodes.INVALID_REQUEST, "start needs \"format\": \"pcm_s16le\" or \"opus\"");

@@ -41,9 +41,10 @@ final class OpusPacketDecoder implements AudioDecoder {
         int samples;
         try {
             samples = decoder.decode(frame, 0, frame.length, pcm, 0, MAX_PACKET_SAMPLES, false);
-        } catch (OpusException | RuntimeException e) {
-            // Concentus reports some corrupt packets with runtime exceptions; either way the
-            // packet is refused and the decoder state is reset for the next one.
+        } catch (OpusException | RuntimeException | AssertionError e) {
+            // Concentus reports some corrupt packets with runtime exceptions, and with its own
+            // consistency asserts where assertions are on; either way the packet is refused and
+            // the decoder state is reset for the next one.
             decoder.resetState();
             throw new AudioFormatException("bad_audio_frame", "not a valid Opus packet: " + e.getMessage(), e);
         }
@@ -56,7 +57,7 @@ final class OpusPacketDecoder implements AudioDecoder {
             mono[i] = sum / channels;
         }
         decodedSamples += samples;
-        return resampler.process(mono, 0, samples);
+        return Samples.clamp(resampler.process(mono, 0, samples));
     }
 
     @Override

@@ -33,7 +33,7 @@ final class PcmS16leDecoder implements AudioDecoder {
             mono[i] = sum / channels;
         }
         inputFrames += count;
-        return resampler == null ? mono : resampler.process(mono, 0, count);
+        return Samples.clamp(resampler == null ? mono : resampler.process(mono, 0, count));
     }
 
     @Override
