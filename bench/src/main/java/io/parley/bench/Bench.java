@@ -14,13 +14,17 @@ public final class Bench {
             case "sphinx" -> SphinxTuningBench.run();
             case "kernels" -> KernelBench.run();
             case "mt" -> MtBench.run();
+            case "load" -> LoadBench.run(args);
             default -> {
-                System.err.println("usage: parley bench e2e [whisper|sphinx]|asr|sphinx|kernels|mt");
+                System.err.println("usage: parley bench e2e [whisper|sphinx]|asr|sphinx|kernels|mt|load [--speakers 1,2,4]"
+                        + " [--viewers 10] [--seconds 60] [--minutes N] [--asr whisper|sphinx]");
                 System.exit(2);
                 yield null;
             }
         };
-        BenchOutput.save(name.equals("e2e") && args.length > 1 && args[1].equals("sphinx") ? "e2e-sphinx" : name, result);
+        String saveAs = name.equals("e2e") && args.length > 1 && args[1].equals("sphinx") ? "e2e-sphinx"
+                : name.equals("load") && java.util.Arrays.asList(args).contains("--minutes") ? "load-soak" : name;
+        BenchOutput.save(saveAs, result);
         System.exit(0);
     }
 }

@@ -115,6 +115,7 @@ public final class ParleyServer {
                     config.rooms().policy());
             RoomRegistry rooms = new RoomRegistry(services, config.rooms().maxRooms());
             registerGauges(metrics, rooms, engines);
+            io.parley.gateway.metrics.ProcessGauges.register(metrics);
 
             HttpServerOptions options = new HttpServerOptions()
                     .setHost(config.host())

@@ -77,6 +77,10 @@ public final class GatewayProcess implements GatewayEndpoint, AutoCloseable {
         return port;
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
     @Override
     public String http(String path) {
         return scheme + "://127.0.0.1:" + port + path;
