@@ -6,7 +6,6 @@ import io.parley.gateway.config.GatewayConfig;
 import io.parley.gateway.engines.Engines;
 import io.parley.gateway.export.ExportFormat;
 import io.parley.gateway.protocol.ErrorCodes;
-import io.parley.gateway.room.Room;
 import io.parley.gateway.room.RoomRefusal;
 import io.parley.gateway.room.RoomRegistry;
 import io.parley.gateway.room.RoomSettings;

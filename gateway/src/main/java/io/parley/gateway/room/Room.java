@@ -12,11 +12,9 @@ import io.parley.translate.service.TextTranslator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -35,8 +33,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Room {
 
-    /** Seqs are reserved in the store this many at a time, so that a restart never reuses one. */
-    static final long SEQ_BLOCK = 1000;
     /** Partials are skipped while this many tasks wait in the room: a partial late is worth nothing. */
     static final int PARTIAL_BACKLOG_LIMIT = 64;
 
@@ -56,7 +52,6 @@ public final class Room {
     private volatile Glossary glossary;
     private final AtomicLong nextSegment;
     private volatile long lastActivityMillis = System.currentTimeMillis();
-    private volatile boolean closing;
     /** Why the room is closing, for viewers that finish their replay after it began. */
     private record Goodbye(String code, String message, short closeCode, long retryAfterMs) {
     }
@@ -65,21 +60,11 @@ public final class Room {
             io.parley.gateway.ws.CloseCodes.GONE, -1);
 
     // On the chain only.
-    private long seq;
-    private long seqReserved;
+    private final SeqNumbers seqs;
     private long originalCount;
     private long originalLastSeq;
-    private final Set<CaptionSink> originalViewers = new LinkedHashSet<>();
-    private final Map<String, LanguageChannel> channels = new TreeMap<>();
-    /** Viewers admitted and still replaying: they count against the limit but get nothing live yet. */
-    private int viewersJoining;
-    /** The viewer count as of the chain's last change, for gauges that must not wait for the chain. */
-    private volatile int viewersNow;
-    private volatile List<CaptionSink> viewersSnapshot = List.of();
-
-    // Guarded by `speakers`.
-    private final Set<SpeakerStream> speakers = new LinkedHashSet<>();
-    private CompletableFuture<Void> speakersGone = CompletableFuture.completedFuture(null);
+    private final Audience audience = new Audience();
+    private final RoomSpeakers speakers = new RoomSpeakers();
 
     private Room(RoomRecord record, RoomSettings settings, Glossary glossary, Map<String, TranscriptStore.StreamState> streams,
                  Services services) {
@@ -92,8 +77,9 @@ public final class Room {
         this.chain = new RoomChain(services.roomWork(), id);
         this.glossary = glossary;
         // Numbering continues after everything a viewer may have seen before a restart.
-        this.seq = record.seqReserved();
-        this.seqReserved = record.seqReserved();
+        this.seqs = new SeqNumbers(record.seqReserved(), upTo -> CommitRetry.untilDone(
+                () -> services.store().reserveSeq(id, upTo), "room " + id + " seq reservation",
+                e -> services.metrics().storeError()));
         TranscriptStore.StreamState original = streams.getOrDefault(TranscriptStore.ORIGINAL, TranscriptStore.StreamState.EMPTY);
         this.originalCount = original.count();
         this.originalLastSeq = original.lastSeq();
@@ -101,7 +87,7 @@ public final class Room {
         this.nextSegment = new AtomicLong(lastSegment + 1);
         streams.forEach((stream, state) -> {
             if (!stream.equals(TranscriptStore.ORIGINAL)) {
-                channels.put(stream, new LanguageChannel(this, stream, state, true));
+                audience.channels.put(stream, new LanguageChannel(this, stream, state, true));
             }
         });
     }
@@ -149,7 +135,7 @@ public final class Room {
     }
 
     public boolean isClosing() {
-        return closing;
+        return speakers.isClosing();
     }
 
     // ---- speakers ----
@@ -160,31 +146,14 @@ public final class Room {
      * @throws RoomRefusal {@code room_closed} or {@code capacity_reached}
      */
     public SpeakerStream addSpeaker(String name, String language, CaptionSink echo) {
-        synchronized (speakers) {
-            if (closing) {
-                throw new RoomRefusal(ErrorCodes.ROOM_CLOSED, "the room '" + id + "' is closed");
-            }
-            if (speakers.size() >= services.policy().maxSpeakers()) {
-                throw new RoomRefusal(ErrorCodes.CAPACITY, "this room has as many speakers as it allows ("
-                        + services.policy().maxSpeakers() + ")");
-            }
-            SpeakerStream s = new SpeakerStream(this, name, language, echo, secondsSinceCreation());
-            if (speakers.isEmpty()) {
-                speakersGone = new CompletableFuture<>();
-            }
-            speakers.add(s);
-            touch();
-            return s;
-        }
+        SpeakerStream s = new SpeakerStream(this, name, language, echo, secondsSinceCreation());
+        speakers.add(s, services.policy().maxSpeakers(), id);
+        touch();
+        return s;
     }
 
     void speakerEnded(SpeakerStream s) {
-        CompletableFuture<Void> gone = null;
-        synchronized (speakers) {
-            if (speakers.remove(s) && speakers.isEmpty()) {
-                gone = speakersGone;
-            }
-        }
+        CompletableFuture<Void> gone = speakers.remove(s);
         touch();
         if (gone != null) {
             // After every final the stream published: they are on the chain before this.
@@ -198,26 +167,10 @@ public final class Room {
     }
 
     public List<SpeakerStream> speakers() {
-        synchronized (speakers) {
-            return new ArrayList<>(speakers);
-        }
+        return speakers.list();
     }
 
     // ---- publishing ----
-
-    /** The next seq; reserves another block in the store (durably) when this one is used up. */
-    private CompletionStage<Long> nextSeq() {
-        if (seq + 1 < seqReserved) {
-            return CompletableFuture.completedFuture(++seq);
-        }
-        long upTo = Math.max(seqReserved, seq) + SEQ_BLOCK;
-        return CommitRetry.untilDone(() -> services.store().reserveSeq(id, upTo), "room " + id + " seq reservation",
-                        e -> services.metrics().storeError())
-                .thenApply(v -> {
-                    seqReserved = upTo;
-                    return ++seq;
-                });
-    }
 
     void publishPartial(SpeakerStream from, long segment, Utterance u) {
         touch();
@@ -225,12 +178,12 @@ public final class Room {
             services.metrics().partialSkipped();
             return;
         }
-        chain.submit(() -> nextSeq().thenApply(n -> {
+        chain.submit(() -> seqs.next().thenApply(n -> {
             Caption c = caption(n, from, segment, u, false);
             from.echo().send(c);
-            sendAll(originalViewers, c);
+            sendAll(audience.asSpoken, c);
             String stable = stablePrefix(u);
-            for (LanguageChannel ch : channels.values()) {
+            for (LanguageChannel ch : audience.channels.values()) {
                 if (ch.lang().equals(c.lang())) {
                     sendAll(ch.viewers(), c);
                 } else {
@@ -243,7 +196,7 @@ public final class Room {
 
     void publishFinal(SpeakerStream from, long segment, Utterance u) {
         touch();
-        chain.submit(() -> nextSeq().thenCompose(n -> {
+        chain.submit(() -> seqs.next().thenCompose(n -> {
             Caption c = caption(n, from, segment, u, true);
             CompletionStage<Void> committed = c.text().isBlank() ? CompletableFuture.completedFuture(null)
                     : commit(TranscriptStore.ORIGINAL, c).thenRun(() -> {
@@ -253,8 +206,8 @@ public final class Room {
                     });
             return chain.resume(committed).thenRun(() -> {
                 from.echo().send(c);
-                sendAll(originalViewers, c);
-                channels.values().forEach(ch -> ch.submit(c));
+                sendAll(audience.asSpoken, c);
+                audience.channels.values().forEach(ch -> ch.submit(c));
             });
         }));
     }
@@ -343,10 +296,10 @@ public final class Room {
      */
     public CompletableFuture<Void> addViewer(CaptionSink viewer, String lang, long since, int last) {
         return chain.run(() -> {
-            if (closing) {
+            if (speakers.isClosing()) {
                 throw new RoomRefusal(ErrorCodes.ROOM_CLOSED, "the room '" + id + "' is closed");
             }
-            if (viewerCountOnChain() >= services.policy().maxViewers()) {
+            if (audience.recount() >= services.policy().maxViewers()) {
                 throw new RoomRefusal(ErrorCodes.CAPACITY, "this room has as many viewers as it allows ("
                         + services.policy().maxViewers() + ")");
             }
@@ -354,16 +307,14 @@ public final class Room {
             if (ch != null) {
                 ch.watch();
             }
-            viewersJoining++;
-            viewerCountOnChain();
+            audience.joinStarted();
             touch();
             return ch;
         }).thenCompose(ch -> new ViewerReplay(this, viewer, lang == null ? TranscriptStore.ORIGINAL : lang, ch)
                 .run(since, last).whenComplete((v, e) -> {
                     if (e != null) {
                         chain.run(() -> {
-                            viewersJoining--;
-                            viewerCountOnChain();
+                            audience.joinEnded();
                             if (ch != null) {
                                 ch.unwatch();
                             }
@@ -382,8 +333,8 @@ public final class Room {
         if (last > cursor) {
             return false;
         }
-        viewersJoining--;
-        if (closing) {
+        audience.joinEnded();
+        if (speakers.isClosing()) {
             Goodbye g = goodbye;
             viewer.closing(g.code(), g.message(), g.closeCode(), g.retryAfterMs());
             if (ch != null) {
@@ -391,21 +342,13 @@ public final class Room {
             }
             return true;
         }
-        (ch == null ? originalViewers : ch.viewers()).add(viewer);
-        viewerCountOnChain();
+        audience.goLive(viewer, ch);
         return true;
     }
 
     public void removeViewer(CaptionSink viewer) {
         chain.run(() -> {
-            if (!originalViewers.remove(viewer)) {
-                for (LanguageChannel ch : channels.values()) {
-                    if (ch.viewers().remove(viewer)) {
-                        ch.unwatch();
-                    }
-                }
-            }
-            viewerCountOnChain();
+            audience.remove(viewer);
             touch();
             return null;
         });
@@ -413,14 +356,14 @@ public final class Room {
 
     /** The channel for a language (on the chain), created on first use; refused past the room's languages. */
     private LanguageChannel channel(String lang) {
-        LanguageChannel ch = channels.get(lang);
+        LanguageChannel ch = audience.channels.get(lang);
         if (ch == null) {
-            if (channels.size() >= services.policy().maxLanguages()) {
+            if (audience.channels.size() >= services.policy().maxLanguages()) {
                 throw new RoomRefusal(ErrorCodes.CAPACITY, "this room is already translated into "
                         + services.policy().maxLanguages() + " languages, as many as it allows");
             }
             ch = new LanguageChannel(this, lang, TranscriptStore.StreamState.EMPTY, false);
-            channels.put(lang, ch);
+            audience.channels.put(lang, ch);
         }
         return ch;
     }
@@ -434,7 +377,7 @@ public final class Room {
     public void releaseIdleChannels() {
         chain.run(() -> {
             long now = System.nanoTime();
-            channels.values().forEach(ch -> ch.sleepIfIdle(now));
+            audience.channels.values().forEach(ch -> ch.sleepIfIdle(now));
             return null;
         });
     }
@@ -456,7 +399,7 @@ public final class Room {
             ch.watch();
             return ch.caughtUp().thenApply(v -> ch);
         }).thenCompose(f -> f);
-        return ready.thenCompose(ch -> readAll(stream, 0, new ArrayList<>()).whenComplete((v, e) -> {
+        return ready.thenCompose(ch -> TranscriptPages.readAll(services.store(), id, stream).whenComplete((v, e) -> {
             if (ch != null) {
                 chain.run(() -> {
                     ch.unwatch();
@@ -466,33 +409,16 @@ public final class Room {
         }));
     }
 
-    private CompletableFuture<List<Caption>> readAll(String stream, long after, List<Caption> into) {
-        return services.store().page(id, stream, after, 1000).thenCompose(page -> {
-            into.addAll(page);
-            return page.size() < 1000 ? CompletableFuture.completedFuture(into)
-                    : readAll(stream, page.getLast().seq(), into);
-        });
-    }
-
     // ---- state ----
 
     /** Viewers connected, live or catching up. */
     public CompletableFuture<Integer> viewerCount() {
-        return chain.run(this::viewerCountOnChain);
-    }
-
-    private int viewerCountOnChain() {
-        List<CaptionSink> all = new ArrayList<>(originalViewers);
-        channels.values().forEach(ch -> all.addAll(ch.viewers()));
-        viewersSnapshot = List.copyOf(all);
-        int n = viewersJoining + all.size();
-        viewersNow = n;
-        return n;
+        return chain.run(audience::recount);
     }
 
     /** Viewers connected, as last counted (no waiting): for gauges. */
     public int viewersNow() {
-        return viewersNow;
+        return audience.countNow();
     }
 
     /** A snapshot for {@code GET /v1/rooms/{room}}. */
@@ -500,13 +426,13 @@ public final class Room {
     }
 
     public CompletableFuture<Info> info() {
-        return chain.run(() -> new Info(viewerCountOnChain(), new ArrayList<>(channels.keySet()), originalCount, seq));
+        return chain.run(() -> new Info(audience.recount(), new ArrayList<>(audience.channels.keySet()), originalCount, seqs.last()));
     }
 
     /** Caption bytes waiting to be taken by this room's viewers' connections (approximate, no lock). */
     public long unsentBytes() {
         long sum = 0;
-        for (CaptionSink v : viewersSnapshot) {
+        for (CaptionSink v : audience.snapshot()) {
             sum += v.unsentBytes();
         }
         return sum;
@@ -518,10 +444,8 @@ public final class Room {
 
     /** True if nobody is connected and nothing happened for {@code idle}. */
     public boolean idleFor(Duration idle) {
-        synchronized (speakers) {
-            if (!speakers.isEmpty()) {
-                return false;
-            }
+        if (!speakers.isEmpty()) {
+            return false;
         }
         return System.currentTimeMillis() - lastActivityMillis > idle.toMillis();
     }
@@ -543,31 +467,21 @@ public final class Room {
      * @param retryAfterMs when viewers may come back; negative: they should not
      */
     public CompletableFuture<Void> drain(String code, String message, short closeCode, long retryAfterMs) {
-        List<SpeakerStream> streams;
-        CompletableFuture<Void> gone;
-        synchronized (speakers) {
-            goodbye = new Goodbye(code, message, closeCode, retryAfterMs);
-            closing = true;
-            streams = new ArrayList<>(speakers);
-            gone = speakersGone;
-        }
-        streams.forEach(s -> s.finish(code, message, closeCode, retryAfterMs));
+        goodbye = new Goodbye(code, message, closeCode, retryAfterMs);
+        RoomSpeakers.Closing closed = speakers.close();
+        CompletableFuture<Void> gone = closed.allGone();
+        closed.streams().forEach(s -> s.finish(code, message, closeCode, retryAfterMs));
         long timeout = services.policy().drainTimeout().toMillis();
         return gone.completeOnTimeout(null, timeout, TimeUnit.MILLISECONDS)
                 .thenCompose(v -> chain.run(() -> {
                     List<CompletableFuture<Void>> translated = new ArrayList<>();
-                    channels.values().forEach(ch -> translated.add(ch.caughtUpIfAwake()));
+                    audience.channels.values().forEach(ch -> translated.add(ch.caughtUpIfAwake()));
                     // Waited for off the chain: the translations are published by chain tasks.
                     return CompletableFuture.allOf(translated.toArray(CompletableFuture[]::new))
                             .completeOnTimeout(null, timeout, TimeUnit.MILLISECONDS);
                 }).thenCompose(f -> f))
                 .thenCompose(v -> chain.run(() -> {
-                    List<CaptionSink> all = new ArrayList<>(originalViewers);
-                    channels.values().forEach(ch -> all.addAll(ch.viewers()));
-                    originalViewers.clear();
-                    channels.values().forEach(ch -> ch.viewers().clear());
-                    viewerCountOnChain();
-                    all.forEach(viewer -> viewer.closing(code, message, closeCode, retryAfterMs));
+                    audience.takeAll().forEach(viewer -> viewer.closing(code, message, closeCode, retryAfterMs));
                     return null;
                 }));
     }

@@ -136,15 +136,7 @@ public final class RoomRegistry {
      * every final of the language that was translated before the room closed.
      */
     public CompletableFuture<List<Caption>> closedTranscript(String id, String stream) {
-        List<Caption> into = new ArrayList<>();
-        return readAll(id, stream, 0, into);
-    }
-
-    private CompletableFuture<List<Caption>> readAll(String id, String stream, long after, List<Caption> into) {
-        return services.store().page(id, stream, after, 1000).thenCompose(page -> {
-            into.addAll(page);
-            return page.size() < 1000 ? CompletableFuture.completedFuture(into) : readAll(id, stream, page.getLast().seq(), into);
-        });
+        return TranscriptPages.readAll(services.store(), id, stream);
     }
 
     /** Rooms loaded now. */

@@ -100,6 +100,47 @@ class CommandLineTest {
     }
 
     @Test
+    void limitsAreSetByNameOrFromAConfigFileAndCheckedOnTheWay(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        GatewayConfig c = CommandLine.parse(new String[]{"--limit", "maxConnectionsPerAddress=64", "--limit",
+                "roomIdleTimeout=90m", "--limit", "httpRequestsPerSecond=2.5", "--data", dir.toString()});
+        assertEquals(64, c.connections().maxConnectionsPerAddress());
+        assertEquals(java.time.Duration.ofMinutes(90), c.rooms().roomIdleTimeout());
+        assertEquals(2.5, c.connections().httpRequestsPerSecond());
+        assertEquals(dir, c.store().dataDir());
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> CommandLine.parse(new String[]{"--limit", "maxUnicorns=3"}));
+        assertTrue(unknown.getMessage().contains("unknown limit 'maxUnicorns'") && unknown.getMessage().contains("maxRooms"),
+                unknown.getMessage());
+        IllegalArgumentException range = assertThrows(IllegalArgumentException.class,
+                () -> CommandLine.parse(new String[]{"--limit", "maxLanguagesPerRoom=0"}));
+        assertTrue(range.getMessage().contains("maxLanguagesPerRoom must be at least 1"), range.getMessage());
+        IllegalArgumentException duration = assertThrows(IllegalArgumentException.class,
+                () -> CommandLine.parse(new String[]{"--limit", "roomIdleTimeout=soon"}));
+        assertTrue(duration.getMessage().contains("like 500ms, 90s, 15m, 12h or 7d"), duration.getMessage());
+
+        java.nio.file.Path file = dir.resolve("parley.json");
+        java.nio.file.Files.writeString(file, "{\"port\": 8443, \"insecure-open\": true, \"jwt-key\": [\"a=/k/a.key\"],"
+                + " \"limits\": {\"maxRooms\": 50, \"viewerPingInterval\": \"10s\"}}");
+        GatewayConfig f = CommandLine.parse(new String[]{"--config", file.toString(), "--port", "9443"});
+        assertEquals(9443, f.port(), "the command line wins");
+        assertTrue(f.security().insecureOpen());
+        assertEquals(java.util.List.of("a=/k/a.key"), f.security().jwtKeys());
+        assertEquals(50, f.rooms().maxRooms());
+        assertEquals(java.time.Duration.ofSeconds(10), f.limits().viewerPingInterval());
+        java.nio.file.Files.writeString(file, "{\"limits\": [1, 2]}");
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> CommandLine.parse(new String[]{"--config", file.toString()}));
+        assertTrue(bad.getMessage().contains("\"limits\""), bad.getMessage());
+        IllegalArgumentException tls = assertThrows(IllegalArgumentException.class,
+                () -> CommandLine.parse(new String[]{"--tls-cert", file.toString()}));
+        assertTrue(tls.getMessage().contains("both --tls-cert and --tls-key"), tls.getMessage());
+        IllegalArgumentException store = assertThrows(IllegalArgumentException.class,
+                () -> CommandLine.parse(new String[]{"--store", "mysql://root:secret@db/parley"}));
+        assertTrue(store.getMessage().contains("postgresql://") && !store.getMessage().contains("secret"), store.getMessage());
+    }
+
+    @Test
     void limitsRefuseInconsistentValues() {
         Limits d = Limits.defaults();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> d.withViewerQueues(100, 50, 0));
