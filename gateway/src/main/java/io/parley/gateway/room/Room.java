@@ -444,7 +444,7 @@ public final class Room {
 
     /** True if nobody is connected and nothing happened for {@code idle}. */
     public boolean idleFor(Duration idle) {
-        if (!speakers.isEmpty()) {
+        if (!speakers.isEmpty() || audience.countNow() > 0) {
             return false;
         }
         return System.currentTimeMillis() - lastActivityMillis > idle.toMillis();

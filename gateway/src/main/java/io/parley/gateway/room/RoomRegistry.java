@@ -202,8 +202,8 @@ public final class RoomRegistry {
         List<CompletableFuture<?>> work = new ArrayList<>();
         for (Room room : loadedRooms()) {
             room.releaseIdleChannels();
-            if (!room.speakers().isEmpty()) {
-                room.touch(); // a speaker streaming silence is still a meeting
+            if (!room.speakers().isEmpty() || room.viewersNow() > 0) {
+                room.touch(); // a speaker streaming silence, or viewers waiting for one, is still a meeting
             }
             long last = room.lastActivityMillis();
             Long flushed = activityFlushed.get(room.id());
@@ -219,9 +219,7 @@ public final class RoomRegistry {
                 Optional<Room> room = f == null ? Optional.empty() : f.getNow(Optional.empty());
                 if (room.isPresent()) {
                     if (room.get().idleFor(idle)) {
-                        closes.add(room.get().viewerCount().thenCompose(n -> n == 0
-                                ? close(id, "idle for " + idle.toMinutes() + " min")
-                                : CompletableFuture.completedFuture(false)));
+                        closes.add(close(id, "idle for " + idle.toMinutes() + " min"));
                     }
                 } else if (f == null) {
                     closes.add(closeUnloaded(id, "idle for " + idle.toMinutes() + " min"));

@@ -13,14 +13,18 @@ public final class Closing {
     private Closing() {
     }
 
-    /** @param retryAfterMs negative: do not come back (the room is gone) */
+    /**
+     * @param retryAfterMs the least a client should wait before coming back; each client is told a
+     *                     wait between that and twice that, so that a room's viewers do not all
+     *                     come back at the same moment. Negative: do not come back (the room is gone)
+     */
     public static void tell(ServerWebSocket ws, String code, String message, short closeCode, long retryAfterMs) {
         if (ws.isClosed()) {
             return;
         }
         JsonObject msg = new JsonObject().put("type", "closing").put("code", code).put("message", message);
         if (retryAfterMs >= 0) {
-            msg.put("retryAfterMs", retryAfterMs);
+            msg.put("retryAfterMs", retryAfterMs + java.util.concurrent.ThreadLocalRandom.current().nextLong(retryAfterMs + 1));
         }
         ws.writeTextMessage(msg.encode()).onComplete(ar -> ws.close(closeCode, code));
     }
