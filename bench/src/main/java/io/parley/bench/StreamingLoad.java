@@ -14,10 +14,7 @@ import io.parley.speech.whisper.stream.StreamingConfig;
 import io.parley.speech.whisper.stream.WhisperRecognizer;
 import io.vertx.core.json.JsonObject;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -172,16 +169,8 @@ final class StreamingLoad {
     }
 
     static long rssBytes() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("\\D+", "")) * 1024;
-                }
-            }
-        } catch (IOException | NumberFormatException ignored) {
-            // not Linux
-        }
-        return 0;
+        double rss = io.parley.gateway.metrics.ProcessGauges.residentBytes();
+        return Double.isNaN(rss) ? 0 : (long) rss;
     }
 
     private static long processCpuNanos() {

@@ -34,8 +34,8 @@ public final class ProcessGauges {
         }
     }
 
-    /** VmRSS from /proc (Linux); NaN elsewhere. */
-    static double residentBytes() {
+    /** This process's resident memory, VmRSS from /proc (Linux); NaN elsewhere. */
+    public static double residentBytes() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("VmRSS:")) {
