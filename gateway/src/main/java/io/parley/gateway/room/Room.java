@@ -152,14 +152,20 @@ public final class Room {
         return s;
     }
 
-    void speakerEnded(SpeakerStream s) {
+    /**
+     * A speaker's stream has ended. Completes on the chain, after every caption the stream
+     * published before it has been committed and sent: what follows (the speaker's "stopped")
+     * never overtakes its last final.
+     */
+    CompletableFuture<Void> speakerEnded(SpeakerStream s) {
         CompletableFuture<Void> gone = speakers.remove(s);
         touch();
-        if (gone != null) {
-            // After every final the stream published: they are on the chain before this.
-            CompletableFuture<Void> g = gone;
-            chain.run(() -> g.complete(null));
-        }
+        return chain.run(() -> {
+            if (gone != null) {
+                gone.complete(null);
+            }
+            return null;
+        });
     }
 
     long allocateSegment() {

@@ -91,10 +91,10 @@ public final class SpeakerStream implements RecognitionListener {
         onError.accept(error);
     }
 
+    /** The stream's end is told once its last final has been committed and sent (see {@link Room#speakerEnded}). */
     @Override
     public void onEnd() {
-        room.speakerEnded(this);
-        onEnd.run();
+        room.speakerEnded(this).whenComplete((v, e) -> onEnd.run());
     }
 
     /** Ends the stream without a recognizer, e.g. when the recognizer could not be opened. */

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -52,6 +53,14 @@ class IngestFormatsTest {
         Speaker speaker = Speaker.start(gw, room.getString("room"), room.getString("speakerToken"), format, rate, "Ana");
         send.accept(speaker);
         speaker.stop();
+        // The speaker's own last final comes before its "stopped": the server sends that only once
+        // every final is stored and out.
+        List<String> order = speaker.client().messages.stream().map(m -> m.json().getString("type")).toList();
+        int stopped = order.indexOf("stopped");
+        List<JsonObject> echoed = speaker.client().finals();
+        assertTrue(!echoed.isEmpty() && stopped > 0, "finals echoed, then stopped: " + order);
+        assertTrue(order.lastIndexOf("caption") < stopped, "nothing after stopped: " + order);
+        viewer.await(j -> viewer.finals().size() >= echoed.size(), 10_000);
         return viewer.finals().stream().map(f -> f.getString("text")).collect(Collectors.joining(" "));
     }
 
