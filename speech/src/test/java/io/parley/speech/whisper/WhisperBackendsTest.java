@@ -12,6 +12,7 @@ import io.parley.speech.whisper.model.WhisperConfig;
 import io.parley.speech.whisper.model.WhisperModel;
 import io.parley.speech.whisper.text.WhisperTokenizer;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -31,12 +32,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * differ from CTranslate2 only in the order of their sums: 1e-4 (measured 5e-6 on both
  * backends). Int8 with per-row scales rounds every weight: 6% (measured 3.0%, the rounding
  * carried through six layers). Whether that matters is what the token ids show.
+ *
+ * <p>Tagged {@code opencl}: it runs in a JVM of its own (see the root pom), on one OpenCL
+ * accelerator for the whole class, as the gateway holds one for its whole life.
  */
+@Tag("opencl")
 class WhisperBackendsTest {
 
     static ReferenceFixture fixture;
     static Path dir;
     static float[] audioWindow;
+    static Accelerator opencl;
 
     @BeforeAll
     static void load() throws Exception {
@@ -48,9 +54,8 @@ class WhisperBackendsTest {
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"jvm, F16, 1e-4", "jvm, INT8, 0.06", "opencl, F32, 1e-4", "opencl, F16, 1e-4", "opencl, INT8, 0.06"})
     void sameTokenIdsAsCTranslate2(String backend, Precision precision, double relativeRms) throws Exception {
-        try (Accelerator acc = backend.equals("jvm") ? new JvmAccelerator()
-                : AcceleratorFactory.create(new AcceleratorConfig(backend, 0, ""));
-             WhisperModel model = WhisperModel.load(dir.resolve("model.bin"), acc, precision)) {
+        Accelerator acc = backend.equals("jvm") ? new JvmAccelerator() : openCl();
+        try (WhisperModel model = WhisperModel.load(dir.resolve("model.bin"), acc, precision)) {
             float[] mel = WhisperModelTest.logMel(acc, audioWindow);
             WindowDecoder decoder = new WindowDecoder(model, WhisperTokenizer.load(dir.resolve("tokenizer.json")),
                     WhisperConfig.load(dir.resolve("config.json")));
@@ -71,6 +76,17 @@ class WhisperBackendsTest {
                 assertEquals(Arrays.toString(fixture.ids("greedyTimestamps", "ids")), Arrays.toString(result.tokens()),
                         backend + " " + precision + " greedy token ids");
             }
+        } finally {
+            if (acc != opencl) {
+                acc.close();
+            }
         }
+    }
+
+    private static synchronized Accelerator openCl() {
+        if (opencl == null) {
+            opencl = AcceleratorFactory.create(new AcceleratorConfig("opencl", 0, ""));
+        }
+        return opencl;
     }
 }
