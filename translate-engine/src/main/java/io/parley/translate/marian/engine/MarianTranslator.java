@@ -123,11 +123,12 @@ public final class MarianTranslator implements Translator {
             List<CompletableFuture<String>> parts = new ArrayList<>();
             for (String sentence : SentenceSplitter.split(text)) {
                 CompletableFuture<String> f = new CompletableFuture<>();
+                // Counted before the worker can see it, so that the count never runs behind.
+                pending.incrementAndGet();
                 if (!queue.offer(new Job(sentence, f, now))) {
+                    pending.decrementAndGet();
                     f.completeExceptionally(new TranslationException("translation_overloaded", maxQueued
                             + " sentences are already waiting for " + pair + "; try again shortly"));
-                } else {
-                    pending.incrementAndGet();
                 }
                 parts.add(f);
             }
@@ -164,7 +165,7 @@ public final class MarianTranslator implements Translator {
                 List<Job> fresh = new ArrayList<>(batch.size());
                 for (Job j : batch) {
                     if (now - j.queuedAtNanos() > QUEUE_TIMEOUT_NANOS) {
-                        j.result().completeExceptionally(new TranslationException("translation_timeout",
+                        fail(j, new TranslationException("translation_timeout",
                                 "the sentence waited more than " + QUEUE_TIMEOUT_NANOS / 1_000_000_000L + " s for the model"));
                     } else {
                         fresh.add(j);
@@ -175,7 +176,7 @@ public final class MarianTranslator implements Translator {
                     batches.incrementAndGet();
                     sentences.addAndGet(fresh.size());
                     for (int i = 0; i < fresh.size(); i++) {
-                        fresh.get(i).result().complete(out.get(i));
+                        answer(fresh.get(i), out.get(i));
                     }
                 }
             } catch (InterruptedException e) {
@@ -192,15 +193,32 @@ public final class MarianTranslator implements Translator {
                     throw fatal; // out of memory: the process ends (-XX:+ExitOnOutOfMemoryError), as it should
                 }
             } finally {
-                pending.addAndGet(-batch.size());
                 batch.clear();
             }
         }
     }
 
-    private static void failAll(List<Job> batch, TranslationException e) {
-        for (Job j : batch) {
+    /*
+     * A job leaves the pending count as it is answered, before its caller can see the answer: a
+     * caller that has all its answers finds nothing of its own still counted.
+     */
+    private void answer(Job j, String translation) {
+        if (!j.result().isDone()) {
+            pending.decrementAndGet();
+            j.result().complete(translation);
+        }
+    }
+
+    private void fail(Job j, TranslationException e) {
+        if (!j.result().isDone()) {
+            pending.decrementAndGet();
             j.result().completeExceptionally(e);
+        }
+    }
+
+    private void failAll(List<Job> batch, TranslationException e) {
+        for (Job j : batch) {
+            fail(j, e);
         }
     }
 
