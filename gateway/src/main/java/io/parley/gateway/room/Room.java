@@ -301,6 +301,15 @@ public final class Room {
      * @param since replay every final after this seq; negative: only the last {@code last} finals
      */
     public CompletableFuture<Void> addViewer(CaptionSink viewer, String lang, long since, int last) {
+        return addViewer(viewer, lang, since, last, () -> { });
+    }
+
+    /**
+     * Adds a viewer; {@code admitted} runs on the chain once the room has let it in and before
+     * anything is sent to it (a viewer socket says "ready" there), so that a viewer told it is in
+     * learns of the room's end by a {@code closing} message like every other viewer.
+     */
+    public CompletableFuture<Void> addViewer(CaptionSink viewer, String lang, long since, int last, Runnable admitted) {
         return chain.run(() -> {
             if (speakers.isClosing()) {
                 throw new RoomRefusal(ErrorCodes.ROOM_CLOSED, "the room '" + id + "' is closed");
@@ -315,6 +324,7 @@ public final class Room {
             }
             audience.joinStarted();
             touch();
+            admitted.run();
             return ch;
         }).thenCompose(ch -> new ViewerReplay(this, viewer, lang == null ? TranscriptStore.ORIGINAL : lang, ch)
                 .run(since, last).whenComplete((v, e) -> {

@@ -87,8 +87,9 @@ public final class ViewerSocket implements CaptionSink {
                 ws.writePing(Buffer.buffer("p"));
             }
         });
-        ws.writeTextMessage(new JsonObject().put("type", "ready").put("room", room.id()).put("lang", lang).encode());
-        room.addViewer(this, lang, since, last).whenComplete((v, error) -> {
+        // "ready" once the room has let the viewer in: a refused viewer gets only the refusal.
+        room.addViewer(this, lang, since, last, () -> ws.writeTextMessage(new JsonObject().put("type", "ready")
+                .put("room", room.id()).put("lang", lang).encode())).whenComplete((v, error) -> {
             if (error == null) {
                 return;
             }
