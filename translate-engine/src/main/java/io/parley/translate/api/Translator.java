@@ -14,6 +14,14 @@ public interface Translator extends AutoCloseable {
     /** A short stable name, e.g. {@code apertium}; shown by {@code /v1/languages}. */
     String engine();
 
+    /**
+     * Whether this is a neural model: where no measured score decides between routes, a route
+     * through a neural model is preferred (see {@code RouteRanking}).
+     */
+    default boolean neural() {
+        return false;
+    }
+
     /** The pairs this engine translates directly. */
     Set<LanguagePair> pairs();
 

@@ -8,86 +8,113 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
- * The graph of installed translation pairs and the best route for every source and target,
- * computed once at start: a direct pair if some engine has one (engines earlier in the list
- * win), else a pivot through English, else a pivot through another language.
+ * The best route for every source and target, chosen once at start over every route of the
+ * installed engines' graph ({@link RouteGraph}) by measured quality ({@link RouteScores}), or,
+ * where nothing is measured, by the rule that {@link RouteRanking} states. For live captions, a
+ * route whose measured time per sentence exceeds the policy's budget is passed over.
  */
 public final class TranslationRouter {
 
-    public static final String PIVOT = "en";
-
     private final List<Translator> engines;
-    private final Map<LanguagePair, Route> routes = new LinkedHashMap<>();
+    private final RouteScores scores;
+    private final RoutePolicy policy;
+    private final Map<LanguagePair, RouteChoice> choices = new LinkedHashMap<>();
 
-    public TranslationRouter(List<Translator> enginesInPreferenceOrder) {
-        this.engines = List.copyOf(enginesInPreferenceOrder);
-        Map<LanguagePair, Translator> direct = new LinkedHashMap<>();
-        for (Translator t : engines) {
-            for (LanguagePair p : t.pairs()) {
-                direct.putIfAbsent(p, t);
-            }
-        }
-        direct.forEach((pair, engine) -> routes.put(pair, new Route(pair, List.of(new Route.Step(pair, engine)))));
-        Set<String> languages = new TreeSet<>();
-        direct.keySet().forEach(p -> {
-            languages.add(p.source());
-            languages.add(p.target());
-        });
-        // Two steps where no engine goes direct: through English where it can, as most pairs
-        // are built to and from English; else through another language, so that (for
-        // example) French reaches English by Apertium's French-Spanish and Spanish-English.
-        List<String> pivots = new ArrayList<>();
-        pivots.add(PIVOT);
-        languages.stream().filter(l -> !l.equals(PIVOT)).forEach(pivots::add);
-        for (String source : languages) {
-            for (String target : languages) {
-                if (source.equals(target) || routes.containsKey(LanguagePair.of(source, target))) {
-                    continue;
-                }
-                LanguagePair pair = LanguagePair.of(source, target);
-                for (String via : pivots) {
-                    if (via.equals(source) || via.equals(target)) {
-                        continue;
-                    }
-                    Translator first = direct.get(LanguagePair.of(source, via));
-                    Translator second = direct.get(LanguagePair.of(via, target));
-                    if (first != null && second != null) {
-                        routes.put(pair, new Route(pair, List.of(
-                                new Route.Step(LanguagePair.of(source, via), first),
-                                new Route.Step(LanguagePair.of(via, target), second))));
-                        break;
-                    }
+    /** Routes chosen by the scores this build carries and the default policy. */
+    public TranslationRouter(List<Translator> engines) {
+        this(engines, RouteScores.bundled(), RoutePolicy.DEFAULT);
+    }
+
+    public TranslationRouter(List<Translator> engines, RouteScores scores, RoutePolicy policy) {
+        this.engines = List.copyOf(engines);
+        this.scores = scores;
+        this.policy = policy;
+        RouteGraph graph = new RouteGraph(this.engines);
+        for (String source : graph.languages()) {
+            for (String target : graph.languages()) {
+                List<Route> candidates = new ArrayList<>(graph.candidates(source, target, policy.maxHops()));
+                if (!candidates.isEmpty()) {
+                    candidates.sort(RouteRanking.bestFirst(scores));
+                    choices.put(LanguagePair.of(source, target), choose(LanguagePair.of(source, target), candidates));
                 }
             }
         }
     }
 
+    private RouteChoice choose(LanguagePair pair, List<Route> bestFirst) {
+        Route best = bestFirst.getFirst();
+        Optional<RouteScore> score = scores.of(best);
+        long measured = bestFirst.stream().filter(r -> scores.of(r).isPresent()).count();
+        String why = score.map(s -> String.format(Locale.ROOT, "measured best: chrF %.1f, BLEU %.1f on %d sentences (%d of %d routes measured)",
+                        s.chrF(), s.bleu(), s.sentences(), measured, bestFirst.size()))
+                .orElse(String.format(Locale.ROOT, "not measured: %s (%d routes, none measured)",
+                        best.throughNeuralModel() ? "a route through a neural model with the fewest steps"
+                                : "the fewest steps", bestFirst.size()));
+        Route caption = bestFirst.stream().filter(this::withinCaptionBudget).findFirst()
+                // None keeps within the budget: the fastest measured one, as captions must flow.
+                .orElseGet(() -> bestFirst.stream().min(java.util.Comparator.comparingDouble(
+                        r -> scores.of(r).map(RouteScore::msPerSentence).orElse(Double.MAX_VALUE))).orElseThrow());
+        if (caption != best) {
+            why += String.format(Locale.ROOT, "; captions take %s, as the best route needs %.0f ms per sentence (budget %d ms)",
+                    String.join(" + ", caption.engines()), score.map(RouteScore::msPerSentence).orElse(0.0),
+                    policy.captionBudgetMs());
+        }
+        return new RouteChoice(pair, best, score, caption, bestFirst, why);
+    }
+
+    private boolean withinCaptionBudget(Route r) {
+        return scores.of(r).map(s -> s.msPerSentence() <= policy.captionBudgetMs()).orElse(true);
+    }
+
+    /** The best route from {@code source} to {@code target}, for text. */
     public Optional<Route> route(String source, String target) {
+        return choice(source, target).map(RouteChoice::route);
+    }
+
+    /** The best route that keeps live captions within the time budget. */
+    public Optional<Route> captionRoute(String source, String target) {
+        return choice(source, target).map(RouteChoice::captionRoute);
+    }
+
+    public Optional<RouteChoice> choice(String source, String target) {
         if (source.equals(target)) {
             return Optional.empty();
         }
-        return Optional.ofNullable(routes.get(LanguagePair.of(source, target)));
+        return Optional.ofNullable(choices.get(LanguagePair.of(source, target)));
     }
 
-    /** Every route, sorted by source then target. */
-    public List<Route> routes() {
-        List<Route> all = new ArrayList<>(routes.values());
+    /** Every pair's choice, sorted by source then target. */
+    public List<RouteChoice> choices() {
+        List<RouteChoice> all = new ArrayList<>(choices.values());
         all.sort((a, b) -> a.pair().toString().compareTo(b.pair().toString()));
         return Collections.unmodifiableList(all);
+    }
+
+    /** Every pair's best route, sorted by source then target. */
+    public List<Route> routes() {
+        return choices().stream().map(RouteChoice::route).toList();
     }
 
     /** Languages reachable from {@code source}, itself included. */
     public Set<String> targetsFrom(String source) {
         Set<String> targets = new LinkedHashSet<>();
         targets.add(source);
-        routes.keySet().stream().filter(p -> p.source().equals(source)).forEach(p -> targets.add(p.target()));
+        choices.keySet().stream().filter(p -> p.source().equals(source)).forEach(p -> targets.add(p.target()));
         return targets;
+    }
+
+    public RouteScores scores() {
+        return scores;
+    }
+
+    public RoutePolicy policy() {
+        return policy;
     }
 
     public List<Translator> engines() {

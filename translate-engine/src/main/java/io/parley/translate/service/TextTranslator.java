@@ -27,6 +27,14 @@ public final class TextTranslator {
     public record Result(String text, List<String> flagged, Route route) {
     }
 
+    /** What the translation is for: routes for captions keep within a time budget. */
+    public enum Use {
+        /** The text API: the best route, however long it takes. */
+        TEXT,
+        /** Live captions: the best route within the router's caption budget. */
+        CAPTIONS
+    }
+
     private final TranslationRouter router;
     private final TranslationCache cache;
 
@@ -48,7 +56,12 @@ public final class TextTranslator {
      * when no route joins the languages.
      */
     public CompletableFuture<Result> translate(String from, String to, String text, Glossary glossary) {
-        Route route = router.route(from, to).orElse(null);
+        return translate(from, to, text, glossary, Use.TEXT);
+    }
+
+    /** Translates {@code text} along the route chosen for {@code use}. */
+    public CompletableFuture<Result> translate(String from, String to, String text, Glossary glossary, Use use) {
+        Route route = (use == Use.CAPTIONS ? router.captionRoute(from, to) : router.route(from, to)).orElse(null);
         if (route == null) {
             return CompletableFuture.failedFuture(new TranslationException("unsupported_pair",
                     "no installed engine or route translates " + from + " into " + to));
@@ -58,7 +71,7 @@ public final class TextTranslator {
         List<Integer> missing = new ArrayList<>();
         List<ProtectedSpans> masks = new ArrayList<>();
         for (int i = 0; i < sentences.size(); i++) {
-            Translation cached = cache.get(new TranslationCache.Key(from, to, sentences.get(i), glossary));
+            Translation cached = cache.get(new TranslationCache.Key(route.signature(), sentences.get(i), glossary));
             if (cached != null) {
                 done[i] = cached;
             } else {
@@ -76,7 +89,7 @@ public final class TextTranslator {
                 Translation restored = new Translation(mask.unmask(t.text()),
                         t.flaggedWords().stream().filter(w -> !mask.isPlaceholder(w)).toList());
                 int i = missing.get(k);
-                cache.put(new TranslationCache.Key(from, to, sentences.get(i), glossary), restored);
+                cache.put(new TranslationCache.Key(route.signature(), sentences.get(i), glossary), restored);
                 done[i] = restored;
             }
             StringBuilder out = new StringBuilder();

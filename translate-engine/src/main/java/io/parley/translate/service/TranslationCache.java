@@ -12,8 +12,11 @@ import java.util.Map;
  */
 public final class TranslationCache {
 
-    /** A sentence in a direction, under a glossary (whose terms change the translation). */
-    record Key(String from, String to, String sentence, Glossary glossary) {
+    /**
+     * A sentence along a route (its signature, which names the direction and the engines), under
+     * a glossary (whose terms change the translation).
+     */
+    record Key(String route, String sentence, Glossary glossary) {
     }
 
     private final int capacity;

@@ -1,58 +1,151 @@
 package io.parley.translate.routing;
 
-import io.parley.translate.apertium.ApertiumConfig;
-import io.parley.translate.apertium.ApertiumReference;
-import io.parley.translate.apertium.ApertiumTranslator;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.parley.translate.api.LanguagePair;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Routes over the real Apertium pairs that {@code ./parley test} installs (eng-spa and fr-es):
- * direct where a pair exists, through English where it can, else through Spanish.
+ * The router's choices over a graph declared here (not the machine's installed pairs), with
+ * fake engines that tag their output ({@link TaggingEngine}); {@link RouteChainTest} routes the
+ * real engines.
  */
 class TranslationRouterTest {
 
-    private static ApertiumTranslator apertium;
-    private static TranslationRouter router;
+    // Parley's shape: a neural English<->Portuguese model, rule-based pairs around it.
+    private static final TaggingEngine NEURAL = TaggingEngine.of("marian", true, "en-pt", "pt-en");
+    private static final TaggingEngine RULES = TaggingEngine.of("apertium", false,
+            "en-es", "es-en", "pt-es", "es-pt", "es-ca", "ca-es", "pt-ca", "ca-pt", "ca-fr", "fr-ca", "es-it", "en-ca", "ca-en");
+    private static final List<io.parley.translate.api.Translator> ENGINES = List.of(NEURAL, RULES);
 
-    @BeforeAll
-    static void start() {
-        apertium = ApertiumTranslator.discover(ApertiumConfig.defaults());
-        router = new TranslationRouter(List.of(apertium));
-    }
-
-    @AfterAll
-    static void stop() {
-        apertium.close();
+    private static RouteScores table(String tsv) throws Exception {
+        return RouteScores.read(new ByteArrayInputStream(tsv.getBytes(StandardCharsets.UTF_8)), "test table");
     }
 
     @Test
-    void directPairsAreTakenAsTheyAre() {
-        assertEquals(List.of("en", "es"), router.route("en", "es").orElseThrow().languages());
-        assertEquals(List.of("fr", "es"), router.route("fr", "es").orElseThrow().languages());
+    void theBestScoredRouteWinsWhateverItsLength() throws Exception {
+        RouteScores scores = table("""
+                # a comment
+                route\tchrf\tbleu\tsentences\tms_per_sentence
+                apertium:en-es\t43.9\t11.7\t200\t20
+                marian:en-pt,apertium:pt-es\t49.4\t19.2\t200\t150
+                apertium:en-ca,apertium:ca-es\t40.0\t10.0\t200\t40
+                """);
+        TranslationRouter router = new TranslationRouter(ENGINES, scores, RoutePolicy.DEFAULT);
+        RouteChoice choice = router.choice("en", "es").orElseThrow();
+        assertEquals("marian:en-pt,apertium:pt-es", choice.route().signature());
+        assertEquals(49.4, choice.score().orElseThrow().chrF());
+        assertTrue(choice.reason().contains("chrF 49.4"), choice.reason());
+        // And when the direct pair measures better, it wins.
+        RouteScores other = table("apertium:en-es\t55.0\t20.0\t200\t20\nmarian:en-pt,apertium:pt-es\t49.4\t19.2\t200\t150\n");
+        assertEquals("apertium:en-es", new TranslationRouter(ENGINES, other, RoutePolicy.DEFAULT)
+                .route("en", "es").orElseThrow().signature());
     }
 
     @Test
-    void frenchReachesEnglishThroughSpanish() throws Exception {
-        Route route = router.route("fr", "en").orElseThrow();
-        assertEquals(List.of("fr", "es", "en"), route.languages());
-        String french = "Bonjour à tous, nous parlons du budget.";
-        String english = route.translate(List.of(french)).get(30, TimeUnit.SECONDS).getFirst().text();
-        assertEquals(ApertiumReference.translate("spa-eng", ApertiumReference.translate("fr-es", french)), english);
-        assertEquals(List.of("en", "es", "fr"), router.route("en", "fr").orElseThrow().languages());
-        assertTrue(router.targetsFrom("fr").containsAll(List.of("fr", "es", "en")), router.targetsFrom("fr").toString());
+    void aMeasuredRouteBeatsAnUnmeasuredOne() throws Exception {
+        // Only the three-step route is measured: a measurement beats the rule's guess.
+        RouteScores scores = table("marian:en-pt,apertium:pt-ca,apertium:ca-es\t30\t5\t200\t90\n");
+        assertEquals("marian:en-pt,apertium:pt-ca,apertium:ca-es",
+                new TranslationRouter(ENGINES, scores, RoutePolicy.DEFAULT).route("en", "es").orElseThrow().signature());
     }
 
     @Test
-    void noRouteToALanguageNothingReaches() {
-        assertTrue(router.route("en", "ja").isEmpty());
-        assertTrue(router.route("en", "en").isEmpty());
+    void withoutScoresTheStatedRuleDecides() {
+        TranslationRouter router = new TranslationRouter(ENGINES, RouteScores.none(), RoutePolicy.DEFAULT);
+        // A neural route may take one step more than a rule-based one and still win ...
+        assertEquals("marian:en-pt,apertium:pt-es", router.route("en", "es").orElseThrow().signature());
+        assertEquals("apertium:es-pt,marian:pt-en", router.route("es", "en").orElseThrow().signature());
+        // ... but not two: Spanish to Catalan stays direct rather than detour through English.
+        assertEquals("apertium:es-ca", router.route("es", "ca").orElseThrow().signature());
+        // A direct neural model is the best of all.
+        assertEquals("marian:en-pt", router.route("en", "pt").orElseThrow().signature());
+        // Where only rule-based routes reach, fewer steps win: Italian through Spanish.
+        assertEquals(List.of("fr", "ca", "es", "it"), router.route("fr", "it").orElseThrow().languages());
+        assertTrue(router.choice("en", "es").orElseThrow().reason().contains("not measured"));
+    }
+
+    @Test
+    void aRouteTooSlowForCaptionsCarriesOnlyText() throws Exception {
+        RouteScores scores = table("""
+                apertium:en-es\t43.9\t11.7\t200\t20
+                marian:en-pt,apertium:pt-es\t49.4\t19.2\t200\t1800
+                """);
+        TranslationRouter router = new TranslationRouter(ENGINES, scores, new RoutePolicy(3, 1000));
+        assertEquals("marian:en-pt,apertium:pt-es", router.route("en", "es").orElseThrow().signature());
+        assertEquals("apertium:en-es", router.captionRoute("en", "es").orElseThrow().signature());
+        assertTrue(router.choice("en", "es").orElseThrow().reason().contains("1800 ms"));
+        // Within budget, captions take the best route too.
+        assertEquals(router.route("pt", "en"), router.captionRoute("pt", "en"));
+    }
+
+    @Test
+    void noRouteLoopsOrExceedsTheBound() {
+        RouteGraph graph = new RouteGraph(ENGINES);
+        int routes = 0;
+        for (String s : graph.languages()) {
+            for (String t : graph.languages()) {
+                for (Route r : graph.candidates(s, t, 3)) {
+                    routes++;
+                    assertEquals(r.languages().size(), new HashSet<>(r.languages()).size(), "a language twice: " + r.signature());
+                    assertTrue(r.hops() <= 3, r.signature());
+                    assertEquals(s, r.languages().getFirst());
+                    assertEquals(t, r.languages().getLast());
+                }
+                assertTrue(graph.candidates(s, t, 1).size() <= 2);
+            }
+        }
+        assertTrue(routes > 50, routes + " candidate routes: a graph worth searching");
+        // A route that comes back to a language is refused outright.
+        assertThrows(IllegalArgumentException.class, () -> new Route(LanguagePair.of("en", "es"), List.of(
+                new Route.Step(LanguagePair.of("en", "pt"), NEURAL),
+                new Route.Step(LanguagePair.of("pt", "en"), NEURAL),
+                new Route.Step(LanguagePair.of("en", "es"), RULES))));
+        // Two hops at most: French reaches Italian no more (it needs three).
+        TranslationRouter twoHops = new TranslationRouter(ENGINES, RouteScores.none(), new RoutePolicy(2, 1000));
+        assertTrue(twoHops.route("fr", "it").isEmpty());
+        assertTrue(twoHops.route("en", "ja").isEmpty());
+        assertTrue(twoHops.route("en", "en").isEmpty());
+    }
+
+    @Test
+    void aRouteChainsItsEnginesAndKeepsEveryStepsUnknownWords() throws Exception {
+        TranslationRouter router = new TranslationRouter(ENGINES, RouteScores.none(), RoutePolicy.DEFAULT);
+        Route route = router.route("en", "fr").orElseThrow();
+        assertEquals("marian:en-pt,apertium:pt-ca,apertium:ca-fr", route.signature());
+        var out = route.translate(List.of("hello ?zorp")).get(5, TimeUnit.SECONDS).getFirst();
+        assertEquals("hello ?zorp [marian:en-pt] [apertium:pt-ca] [apertium:ca-fr]", out.text());
+        // Every step flags the word it passes on unchanged; the reader is told once.
+        assertEquals(List.of("?zorp"), out.flaggedWords());
+    }
+
+    @Test
+    void theTableRefusesWhatItCannotRead() {
+        var e = assertThrows(IllegalArgumentException.class, () -> table("apertium:en-es\t43.9\t11.7\n"));
+        assertTrue(e.getMessage().contains("line 1"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> table("apertium:en-es\t143.9\t11.7\t200\t20\n"));
+        assertThrows(IllegalArgumentException.class, () -> table("a\t1\t1\t1\t1\na\t2\t2\t2\t2\n"));
+    }
+
+    @Test
+    void theBundledTableNamesWellFormedRoutes() {
+        RouteScores bundled = RouteScores.bundled();
+        assertTrue(bundled.size() > 0, "./parley bench mt writes the table; this build carries one");
+        Set<String> seen = new HashSet<>();
+        bundled.all().forEach(s -> {
+            String text = "[a-z]+:[a-z]{2,3}-[a-z]{2,3}(,[a-z]+:[a-z]{2,3}-[a-z]{2,3})*";
+            String speech = "speech:(whisper-translate:[a-z]{2,3}-en|whisper-transcribe:[a-z]{2,3}\\+" + text + ")";
+            assertTrue(s.route().matches(text) || s.route().matches(speech), s.route());
+            assertTrue(seen.add(s.route()));
+        });
     }
 }

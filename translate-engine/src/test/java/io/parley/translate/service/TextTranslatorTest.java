@@ -51,9 +51,9 @@ class TextTranslatorTest {
     @Test
     void theCacheForgetsTheLeastRecentlyUsed() {
         TranslationCache cache = new TranslationCache(2);
-        var a = new TranslationCache.Key("en", "es", "a", Glossary.EMPTY);
-        var b = new TranslationCache.Key("en", "es", "b", Glossary.EMPTY);
-        var c = new TranslationCache.Key("en", "es", "c", Glossary.EMPTY);
+        var a = new TranslationCache.Key("apertium:en-es", "a", Glossary.EMPTY);
+        var b = new TranslationCache.Key("apertium:en-es", "b", Glossary.EMPTY);
+        var c = new TranslationCache.Key("apertium:en-es", "c", Glossary.EMPTY);
         var t = new io.parley.translate.api.Translation("x", List.of());
         cache.put(a, t);
         cache.put(b, t);

@@ -84,6 +84,11 @@ public final class MarianTranslator implements Translator {
     }
 
     @Override
+    public boolean neural() {
+        return true;
+    }
+
+    @Override
     public Set<LanguagePair> pairs() {
         return Set.copyOf(engines.keySet());
     }
