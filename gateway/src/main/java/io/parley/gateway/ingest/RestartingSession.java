@@ -174,7 +174,7 @@ final class RestartingSession implements RecognizerSession {
             List<RecognizedWord> words = u.words().stream()
                     .map(w -> new RecognizedWord(w.word(), w.start() + offset, w.end() + offset, w.confidence())).toList();
             return new Utterance(u.index() + indexBase, u.text(), u.language(), u.start() + offset, u.end() + offset,
-                    words, u.stableWords());
+                    words, u.stableWords(), u.english());
         }
 
         @Override

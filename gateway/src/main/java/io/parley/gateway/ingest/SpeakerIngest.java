@@ -69,7 +69,8 @@ public record SpeakerIngest(SpeakerStream stream, RecognizerSession session, Str
             stream.onLifecycle(onError, onEnded, ending);
             // The room's glossary terms are the recognizer's hints, read again at each utterance.
             RecognizerSession session = RestartingSession.open(recognizer, new SessionOptions(language.get(),
-                    room.id() + "-" + streamId, room.settings().task(), () -> room.glossary().terms()), stream, REPLAY_SECONDS,
+                    room.id() + "-" + streamId, room.settings().task(), () -> room.glossary().terms(),
+                    engines.englishFromSpeech()), stream, REPLAY_SECONDS,
                     metrics::recognizerRestarted);
             return new SpeakerIngest(stream, session, language.get());
         } catch (RecognizerException e) {

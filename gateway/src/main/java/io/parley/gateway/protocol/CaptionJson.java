@@ -45,6 +45,9 @@ public final class CaptionJson {
         if (c.untranslated()) {
             o.put("untranslated", true);
         }
+        if (c.fromSpeech()) {
+            o.put("via", "speech");
+        }
         return o;
     }
 
@@ -52,9 +55,16 @@ public final class CaptionJson {
         return toJson(c).encode();
     }
 
-    /** A final as the store keeps it: its wire form, plus the offset of its speaker's stream in the room. */
+    /**
+     * A final as the store keeps it: its wire form, plus the offset of its speaker's stream in the
+     * room and the recognizer's English of it (which English captions made later still need).
+     */
     public static String toStored(Caption c) {
-        return toJson(c).put("offset", round(c.streamOffset())).encode();
+        JsonObject o = toJson(c).put("offset", round(c.streamOffset()));
+        if (c.speechEnglish() != null) {
+            o.put("speechEnglish", c.speechEnglish());
+        }
+        return o.encode();
     }
 
     /** A final read back from the store: what {@link #toStored} wrote. */
@@ -75,7 +85,7 @@ public final class CaptionJson {
                 o.getString("text"), o.getDouble("start"), o.getDouble("end"), o.getDouble("offset", 0.0),
                 o.getString("speaker"), words, src == null ? null : new Caption.Source(src.getString("lang"), src.getString("text")),
                 flagged == null ? List.of() : flagged.stream().map(String::valueOf).toList(),
-                o.getBoolean("untranslated", false));
+                o.getBoolean("untranslated", false), o.getString("speechEnglish"), "speech".equals(o.getString("via")));
     }
 
     /** Seconds and probabilities to the millisecond (or thousandth): enough, and short on the wire. */

@@ -21,10 +21,15 @@ import java.util.List;
  * @param source       for a translation, the text it was translated from; null otherwise
  * @param flagged      words the translator could not translate with confidence
  * @param untranslated true if a translation was due but could not be made, so the text is the source text
+ * @param speechEnglish of an original final in another language, the recognizer's own English
+ *                     translation of the speech, which English captions take where it measured
+ *                     better than translating the text; null otherwise
+ * @param fromSpeech   of an English caption, whether it is that translation of the speech
  */
 public record Caption(long seq, long segment, boolean isFinal, String lang, String text,
                       double start, double end, double streamOffset, String speaker,
-                      List<RecognizedWord> words, Source source, List<String> flagged, boolean untranslated) {
+                      List<RecognizedWord> words, Source source, List<String> flagged, boolean untranslated,
+                      String speechEnglish, boolean fromSpeech) {
 
     /** The original of a translated caption. */
     public record Source(String lang, String text) {
@@ -33,6 +38,19 @@ public record Caption(long seq, long segment, boolean isFinal, String lang, Stri
     public Caption {
         words = List.copyOf(words);
         flagged = List.copyOf(flagged);
+    }
+
+    public Caption(long seq, long segment, boolean isFinal, String lang, String text, double start, double end,
+                   double streamOffset, String speaker, List<RecognizedWord> words, Source source, List<String> flagged,
+                   boolean untranslated) {
+        this(seq, segment, isFinal, lang, text, start, end, streamOffset, speaker, words, source, flagged, untranslated,
+                null, false);
+    }
+
+    /** This final's English as the recognizer translated the speech ({@link #speechEnglish}). */
+    public Caption inEnglishFromSpeech() {
+        return new Caption(seq, segment, isFinal, "en", speechEnglish, start, end, streamOffset, speaker,
+                List.of(), new Source(lang, text), List.of(), false, null, true);
     }
 
     /** This caption translated into {@code targetLang}. */

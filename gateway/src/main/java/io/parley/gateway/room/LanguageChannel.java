@@ -225,6 +225,11 @@ final class LanguageChannel {
         if (source.lang().equals(lang)) {
             return CompletableFuture.completedFuture(source);
         }
+        if (lang.equals("en") && source.speechEnglish() != null) {
+            // The recognizer translated the speech itself, where that measured better than the text route.
+            room.services().metrics().translated();
+            return CompletableFuture.completedFuture(source.inEnglishFromSpeech());
+        }
         return translateAsync(source.lang(), source.text())
                 .orTimeout(room.services().policy().translationTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .handle((result, error) -> {
@@ -242,7 +247,8 @@ final class LanguageChannel {
     /** Translates with the room's glossary, submitted from a worker (an engine may block its caller), not the chain. */
     private CompletableFuture<TextTranslator.Result> translateAsync(String from, String text) {
         TextTranslator translator = room.services().translator();
-        return CompletableFuture.supplyAsync(() -> translator.translate(from, lang, text, room.glossary()),
+        return CompletableFuture.supplyAsync(() -> translator.translate(from, lang, text, room.glossary(),
+                                TextTranslator.Use.CAPTIONS),
                         room.services().translations())
                 .thenCompose(f -> f);
     }

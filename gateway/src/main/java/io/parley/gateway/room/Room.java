@@ -233,7 +233,8 @@ public final class Room {
 
     private Caption caption(long n, SpeakerStream from, long segment, Utterance u, boolean isFinal) {
         return new Caption(n, segment, isFinal, u.language(), u.text(), u.start(), u.end(),
-                from.startOffset(), from.name(), u.words(), null, List.of(), false);
+                from.startOffset(), from.name(), u.words(), null, List.of(), false,
+                isFinal && !"en".equals(u.language()) ? u.english() : null, false);
     }
 
     /** Commits a final of a stream, however many tries it takes. */

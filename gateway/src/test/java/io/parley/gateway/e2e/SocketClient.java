@@ -18,7 +18,7 @@ import java.util.function.Predicate;
  * A WebSocket client from the JDK (not Vert.x, so that the server is tested against a client
  * it shares no code with) that keeps every message it receives with its arrival time.
  */
-public class SocketClient implements WebSocket.Listener {
+public class SocketClient implements WebSocket.Listener, AutoCloseable {
 
     /** A received JSON message and when it arrived (System.nanoTime()). */
     public record Received(JsonObject json, long nanos) {

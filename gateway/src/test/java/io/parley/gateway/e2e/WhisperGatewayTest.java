@@ -126,6 +126,55 @@ class WhisperGatewayTest {
     }
 
     @Test
+    void spanishSpeechIsCaptionedInEnglishByWhisperWhereThatMeasuredBetter() throws Exception {
+        // A route table in which Whisper's own translation of Spanish speech beats its transcript
+        // carried by the text route (the rule's choice, as the table scores no text route).
+        var translators = gw.engines.translators();
+        var rule = new io.parley.translate.routing.TranslationRouter(translators,
+                io.parley.translate.routing.RouteScores.none(), io.parley.translate.routing.RoutePolicy.DEFAULT);
+        var table = new io.parley.translate.routing.RouteScores(List.of(
+                new io.parley.translate.routing.RouteScore(
+                        io.parley.translate.routing.SpeechRoutes.whisperTranslate("es"), 60, 30, 40, 900),
+                new io.parley.translate.routing.RouteScore(io.parley.translate.routing.SpeechRoutes.transcribeThen(
+                        rule.route("es", "en").orElseThrow()), 50, 20, 40, 700)));
+        var engines = new io.parley.gateway.engines.Engines(gw.engines.accelerator(), gw.engines.recognizer(),
+                translators, io.parley.translate.routing.RoutePolicy.DEFAULT, table);
+        assertEquals(Set.of("es"), engines.englishFromSpeechLanguages());
+        TestGateway speechFirst = gw.withEngines(engines);
+        JsonObject languages = new JsonObject(speechFirst.get("/v1/languages", null).body());
+        JsonObject spanish = languages.getJsonArray("speechToEnglish").getJsonObject(0);
+        assertEquals("es", spanish.getString("lang"));
+        assertEquals("speech", spanish.getString("via"));
+
+        JsonObject room = speechFirst.createRoom();
+        String captions = "/v1/rooms/" + room.getString("room") + "/captions";
+        try (SocketClient original = SocketClient.connect(speechFirst.ws(captions), room.getString("viewerToken"));
+             SocketClient english = SocketClient.connect(speechFirst.ws(captions + "?lang=en"), room.getString("viewerToken"))) {
+            Speaker speaker = Speaker.start(speechFirst, room.getString("room"), room.getString("speakerToken"), "pcm_s16le",
+                    SpokenText.RATE, "Speaker", "auto");
+            speaker.sendPcm(spanishSpeech, SpokenText.RATE);
+            speaker.sendSilence(1.5, SpokenText.RATE);
+            speaker.stop();
+            List<JsonObject> es = finals(original, 1);
+            List<JsonObject> en = finals(english, es.size());
+            for (JsonObject f : en) {
+                assertEquals("speech", f.getString("via"), "Whisper's English: " + f);
+                assertEquals("es", f.getJsonObject("source").getString("lang"));
+                assertFalse(f.containsKey("flagged"), f.encode());
+            }
+            assertTrue(text(en).toLowerCase().contains("good"), "Whisper's English: " + text(en));
+            // The original viewers' captions carry no trace of it.
+            es.forEach(f -> assertFalse(f.containsKey("speechEnglish") || f.containsKey("via"), f.encode()));
+            // And a viewer arriving later reads the same English, from the store.
+            try (SocketClient late = SocketClient.connect(speechFirst.ws(captions + "?lang=en&since=0"),
+                    room.getString("viewerToken"))) {
+                List<JsonObject> replayed = finals(late, en.size());
+                assertEquals(text(en), text(replayed));
+            }
+        }
+    }
+
+    @Test
     void aTranslateRoomCaptionsForeignSpeechInEnglish() throws Exception {
         JsonObject room = gw.createRoom(new JsonObject().put("task", "translate"));
         assertEquals("translate", room.getString("task"));

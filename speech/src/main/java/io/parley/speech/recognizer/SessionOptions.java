@@ -2,6 +2,7 @@ package io.parley.speech.recognizer;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -13,8 +14,13 @@ import java.util.function.Supplier;
  * @param hints    words the speech is likely to hold (a room's glossary: names, products,
  *                 jargon), read again at each utterance since they may change; engines that
  *                 can take context use them, others ignore them
+ * @param englishFromSpeech spoken languages whose finals the recognizer also translates into
+ *                 English itself ({@link Utterance#english()}), asked per utterance: those where
+ *                 its own translation measured better than translating its transcript
+ *                 (engines that cannot ignore it)
  */
-public record SessionOptions(String language, String streamId, Task task, Supplier<List<String>> hints) {
+public record SessionOptions(String language, String streamId, Task task, Supplier<List<String>> hints,
+                             Predicate<String> englishFromSpeech) {
 
     public static final String AUTO = "auto";
 
@@ -31,6 +37,11 @@ public record SessionOptions(String language, String streamId, Task task, Suppli
         Objects.requireNonNull(streamId, "streamId");
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(hints, "hints");
+        Objects.requireNonNull(englishFromSpeech, "englishFromSpeech");
+    }
+
+    public SessionOptions(String language, String streamId, Task task, Supplier<List<String>> hints) {
+        this(language, streamId, task, hints, lang -> false);
     }
 
     public SessionOptions(String language, String streamId, Task task) {

@@ -103,7 +103,7 @@ public final class WhisperRecognizer implements SpeechRecognizer {
                 fixed = "en";
             }
             WhisperSession s = new WhisperSession(this, engine, runner, vad.newStream(), config, fixed, task,
-                    options.streamId(), options.hints(), listener);
+                    options.streamId(), options.hints(), options.englishFromSpeech(), listener);
             sessions.add(s);
             s.start();
             return s;

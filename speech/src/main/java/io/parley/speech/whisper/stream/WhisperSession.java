@@ -67,13 +67,14 @@ final class WhisperSession implements RecognizerSession {
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
     /** What a pass over the window gave, and its wall time. */
-    private record Pass(List<Segment> segments, List<TimedWord> words, String language, boolean silent, double seconds) {
+    private record Pass(List<Segment> segments, List<TimedWord> words, String language, boolean silent, double seconds,
+                        String english) {
         static Pass silent(String language) {
-            return new Pass(List.of(), List.of(), language, true, 0);
+            return new Pass(List.of(), List.of(), language, true, 0, null);
         }
 
         Pass took(double s) {
-            return new Pass(segments, words, language, silent, s);
+            return new Pass(segments, words, language, silent, s, english);
         }
     }
 
@@ -87,6 +88,7 @@ final class WhisperSession implements RecognizerSession {
     private final Task task;
     private final RecognitionListener listener;
     private final java.util.function.Supplier<List<String>> hints;
+    private final java.util.function.Predicate<String> englishFromSpeech;
     private final WindowDecoder decoder;
     private final ModelRunner.Account account = new ModelRunner.Account();
     private final BlockingQueue<float[]> inbox = new LinkedBlockingQueue<>();
@@ -123,7 +125,8 @@ final class WhisperSession implements RecognizerSession {
 
     WhisperSession(WhisperRecognizer owner, WhisperEngine engine, ModelRunner runner, SileroVad.Stream vad,
                    StreamingConfig config, String language, Task task, String streamId,
-                   java.util.function.Supplier<List<String>> hints, RecognitionListener listener) {
+                   java.util.function.Supplier<List<String>> hints,
+                   java.util.function.Predicate<String> englishFromSpeech, RecognitionListener listener) {
         this.owner = owner;
         this.engine = engine;
         this.runner = runner;
@@ -134,6 +137,7 @@ final class WhisperSession implements RecognizerSession {
         this.task = task;
         this.listener = listener;
         this.hints = hints;
+        this.englishFromSpeech = englishFromSpeech;
         this.decoder = engine.decoder().withSteps((states, tokens) -> runner.decode(states, tokens, account));
         this.thread = Thread.ofPlatform().name("whisper-" + streamId).daemon().unstarted(this::run);
     }
@@ -342,7 +346,7 @@ final class WhisperSession implements RecognizerSession {
             speculative = null;
         }
         dropSpeculative();
-        emitFinal(fin.segments(), fin.language());
+        emitFinal(fin.segments(), fin.language(), fin.english());
         inSpeech = false;
         trimWindowTo(speechEnd);
     }
@@ -352,7 +356,7 @@ final class WhisperSession implements RecognizerSession {
         if (inSpeech) {
             Pass fin = pass(windowLength, true);
             dropSpeculative();
-            emitFinal(fin.segments(), fin.language());
+            emitFinal(fin.segments(), fin.language(), fin.english());
             inSpeech = false;
         }
     }
@@ -370,7 +374,8 @@ final class WhisperSession implements RecognizerSession {
         if (!closed.isEmpty() && !closed.getLast().words().isEmpty()) {
             cut = Math.max(cut, closed.getLast().words().getLast().end());
         }
-        emitFinal(closed, p.language());
+        // The English of the whole window covers the open last segment too: not this final's.
+        emitFinal(closed, p.language(), closed.size() == segments.size() ? p.english() : null);
         long cutSample = Math.clamp(Math.round(cut * RATE), windowStart + 1, position);
         trimWindowTo(cutSample);
         utteranceStart = windowStart;
@@ -394,7 +399,7 @@ final class WhisperSession implements RecognizerSession {
         speculativeSpeechEnd = -1;
     }
 
-    private void emitFinal(List<Segment> segments, String language) {
+    private void emitFinal(List<Segment> segments, String language, String english) {
         List<TimedWord> words = new ArrayList<>();
         StringBuilder text = new StringBuilder();
         for (Segment s : segments) {
@@ -413,7 +418,7 @@ final class WhisperSession implements RecognizerSession {
                 u = new Utterance(utterance, finalText, u.language(), segments.getFirst().start(),
                         segments.getLast().end(), List.of(), 0);
             }
-            listener.onFinal(u);
+            listener.onFinal(english == null || finalText.isEmpty() ? u : u.withEnglish(english));
             utterance++;
         }
         remember(segments, captionLanguage());
@@ -554,8 +559,37 @@ final class WhisperSession implements RecognizerSession {
             for (Segment s : segments) {
                 s.words().forEach(w -> words.add(TimedWord.of(w)));
             }
-            return new Pass(segments, words, result.language(), false, 0);
+            String english = isFinal ? englishOf(encoded, options, result.language(), offset, content) : null;
+            return new Pass(segments, words, result.language(), false, 0, english);
         }
+    }
+
+    /**
+     * The final's speech translated into English by the model's translate task, from the same
+     * encoding (a second decoding only), where the session asks for it in this language; null
+     * otherwise. Without a prompt: the earlier text is in the spoken language.
+     */
+    private String englishOf(WhisperModel.Encoded encoded, DecodingOptions transcribing, String language,
+                             double offset, int content) {
+        if (task != Task.TRANSCRIBE || language == null || language.equals("en") || !englishFromSpeech.test(language)) {
+            return null;
+        }
+        DecodingOptions options = transcribing.withTask(Task.TRANSLATE).withLanguage(language).withPrompt(new int[0]);
+        DecodingResult result;
+        runner.enterDecoding();
+        try {
+            result = decoder.decode(encoded, options, random);
+        } finally {
+            runner.leaveDecoding();
+        }
+        if (WindowDecoder.isSilence(result, options)) {
+            return null;
+        }
+        List<Segment> segments = HallucinationGuard.clean(
+                Segmenter.split(engine.tokenizer(), result.tokens(), offset, content / 100.0).segments(),
+                engine.tokenizer(), options.compressionRatioThreshold());
+        String text = segments.stream().map(Segment::text).collect(java.util.stream.Collectors.joining()).strip();
+        return text.isEmpty() ? null : text;
     }
 
     /**

@@ -1,0 +1,107 @@
+package io.parley.speech.whisper.stream;
+
+import io.parley.kernels.jvm.JvmAccelerator;
+import io.parley.speech.audio.StreamingResampler;
+import io.parley.speech.audio.WavFile;
+import io.parley.speech.recognizer.RecognizerSession;
+import io.parley.speech.recognizer.RecordingListener;
+import io.parley.speech.recognizer.SessionOptions;
+import io.parley.speech.recognizer.Utterance;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A session asked for English from speech ({@link SessionOptions#englishFromSpeech()}) gives each
+ * final in those languages Whisper's own English translation beside the transcript, from the same
+ * pass's encoding; other languages, English itself, and sessions that do not ask, get none.
+ * Speech in Spanish made by espeak-ng (installed by {@code ./parley test}).
+ */
+class SpeechToEnglishTest {
+
+    static final int RATE = 16_000;
+    static JvmAccelerator acc;
+    static WhisperRecognizer recognizer;
+    static float[] spanish;
+
+    @BeforeAll
+    static void load() throws Exception {
+        acc = new JvmAccelerator();
+        recognizer = WhisperRecognizer.load(StreamingConfig.defaults(), acc);
+        spanish = speak("es", "Buenos días a todos. Hoy vamos a hablar del presupuesto.");
+    }
+
+    @AfterAll
+    static void close() {
+        recognizer.close();
+        acc.close();
+    }
+
+    static float[] speak(String voice, String text) throws Exception {
+        Path wav = Files.createTempFile("parley-espeak-", ".wav");
+        try {
+            Process p = new ProcessBuilder("espeak-ng", "-v", voice, "-w", wav.toString(), text).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            assertEquals(0, p.waitFor(), "espeak-ng: " + out);
+            WavFile w = WavFile.read(wav);
+            float[] x = w.monoSamples();
+            float[] speech = new StreamingResampler(w.sampleRate(), RATE).process(x, 0, x.length);
+            float[] padded = new float[speech.length + 2 * RATE];
+            System.arraycopy(speech, 0, padded, RATE / 2, speech.length);
+            return padded;
+        } finally {
+            Files.deleteIfExists(wav);
+        }
+    }
+
+    /** Streams the audio twice as fast as real time, then ends the stream. */
+    static List<Utterance> finals(String language, Predicate<String> englishFromSpeech, float[] audio) throws Exception {
+        RecordingListener captions = new RecordingListener();
+        RecognizerSession session = recognizer.open(new SessionOptions(language, "test",
+                SessionOptions.Task.TRANSCRIBE, List::of, englishFromSpeech), captions);
+        for (int i = 0; i < audio.length; i += RATE / 10) {
+            session.accept(audio, i, Math.min(RATE / 10, audio.length - i));
+            Thread.sleep(50);
+        }
+        session.finish();
+        assertTrue(captions.ended.await(120, TimeUnit.SECONDS), "the session did not end");
+        assertEquals(List.of(), captions.errors);
+        return captions.finals.stream().filter(u -> !u.text().isBlank()).toList();
+    }
+
+    @Test
+    void aSpanishFinalComesWithWhispersEnglish() throws Exception {
+        List<Utterance> finals = finals("auto", lang -> lang.equals("es"), spanish);
+        assertFalse(finals.isEmpty());
+        String english = String.join(" ", finals.stream().map(Utterance::english).toList()).toLowerCase();
+        for (Utterance u : finals) {
+            assertEquals("es", u.language());
+            assertTrue(u.english() != null && !u.english().equals(u.text()), "English beside '" + u.text() + "': " + u.english());
+        }
+        assertTrue(english.contains("good") || english.contains("budget"), english);
+        assertTrue(String.join(" ", finals.stream().map(Utterance::text).toList()).toLowerCase().contains("presupuesto"),
+                "the transcript itself stays Spanish: " + finals);
+    }
+
+    @Test
+    void noEnglishWhereNotAskedFor() throws Exception {
+        for (Utterance u : finals("es", lang -> false, spanish)) {
+            assertNull(u.english(), u.toString());
+        }
+        // Asked for other languages only: Spanish speech is left alone.
+        for (Utterance u : finals("es", lang -> lang.equals("fr"), spanish)) {
+            assertNull(u.english(), u.toString());
+        }
+    }
+}
