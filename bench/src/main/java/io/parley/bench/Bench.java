@@ -13,16 +13,17 @@ public final class Bench {
             case "asr" -> AsrBench.run();
             case "sphinx" -> SphinxTuningBench.run();
             case "kernels" -> KernelBench.run();
-            case "mt" -> MtBench.run();
+            case "mt" -> args.length > 1 && args[1].equals("routes") ? MtBench.routesOnly() : MtBench.run();
             case "load" -> LoadBench.run(args);
             default -> {
-                System.err.println("usage: parley bench e2e [whisper|sphinx]|asr|sphinx|kernels|mt|load [--speakers 1,2,4]"
+                System.err.println("usage: parley bench e2e [whisper|sphinx]|asr|sphinx|kernels|mt [routes]|load [--speakers 1,2,4]"
                         + " [--viewers 10] [--seconds 60] [--minutes N] [--asr whisper|sphinx]");
                 System.exit(2);
                 yield null;
             }
         };
         String saveAs = name.equals("e2e") && args.length > 1 && args[1].equals("sphinx") ? "e2e-sphinx"
+                : name.equals("mt") && args.length > 1 && args[1].equals("routes") ? "mt-routes"
                 : name.equals("load") && java.util.Arrays.asList(args).contains("--minutes") ? "load-soak" : name;
         BenchOutput.save(saveAs, result);
         System.exit(0);

@@ -269,6 +269,9 @@ final class MtBench {
             apertiumSpeed = apertiumSpeed(apertium, modes, corpora);
         }
 
+        // ---- every route over every installed engine, scored: the router's table ----
+        out.put("routes", routes(neural));
+
         // ---- summary, speed, targets ----
         out.put("quality", qualityTable(quality));
         JsonObject detail = new JsonObject();
@@ -290,6 +293,54 @@ final class MtBench {
         }
         out.put("benchSeconds", Percentiles.round((System.nanoTime() - started) / 1e9, 1));
         return out;
+    }
+
+    // ---------------------------------------------------------------- routes
+
+    /**
+     * Scores every route over the engines the gateway loads (the neural models on its translation
+     * backend, and every installed Apertium direction), and writes the router's table where
+     * {@code -Dparley.route.table} says.
+     */
+    static JsonObject routes(List<Neural> neural) throws Exception {
+        String table = System.getProperty("parley.route.table");
+        try (Accelerator shared = AcceleratorFactory.create(AcceleratorConfig.defaults());
+             Accelerator jvm = TranslationAccelerator.forModels(shared);
+             ApertiumTranslator apertium = ApertiumTranslator.discover(ApertiumConfig.defaults())) {
+            List<MarianEngine> models = new ArrayList<>();
+            for (Neural n : neural) {
+                models.add(MarianEngine.load(MarianModelDir.open(n.modelDir()), jvm, 0));
+            }
+            List<io.parley.translate.api.Translator> engines = new ArrayList<>();
+            MarianTranslator marian = models.isEmpty() ? null : new MarianTranslator(models);
+            if (marian != null) {
+                engines.add(marian);
+            }
+            engines.add(apertium);
+            try {
+                return RouteBench.run(engines, io.parley.translate.routing.RoutePolicy.DEFAULT,
+                        table == null ? null : Path.of(table), shared);
+            } finally {
+                if (marian != null) {
+                    marian.close();
+                }
+            }
+        }
+    }
+
+    /** {@code ./parley bench mt routes}: the route scores alone, without the engines' peers. */
+    static JsonObject routesOnly() throws Exception {
+        List<Neural> neural = new ArrayList<>();
+        for (MtData.Corpus c : MtData.corpora()) {
+            try {
+                neural.add(new Neural(c, LanguagePair.of(c.source(), c.target()),
+                        MarianModelDir.locate("mt-" + c.source() + c.target()), c.source() + c.target()));
+            } catch (RuntimeException e) {
+                // no model for this pair
+            }
+        }
+        return new JsonObject().put("benchmark", "mt-routes").put("environment", BenchOutput.environment())
+                .put("routes", routes(neural));
     }
 
     // ---------------------------------------------------------------- quality

@@ -58,6 +58,26 @@ final class MtData {
     }
 
     /**
+     * The sets as one multi-way parallel corpus: FLORES translates the same English sentences into
+     * every language, so every folder's English side is the same and each language's lines align
+     * with every other's. Language code to its lines; fails if two folders disagree about a
+     * language's sentences.
+     */
+    static java.util.Map<String, List<String>> multiway() {
+        java.util.Map<String, List<String>> byLanguage = new java.util.TreeMap<>();
+        for (Corpus c : corpora()) {
+            for (var side : List.of(java.util.Map.entry(c.source(), c.sources()), java.util.Map.entry(c.target(), c.references()))) {
+                List<String> known = byLanguage.putIfAbsent(side.getKey(), side.getValue());
+                if (known != null && !known.equals(side.getValue())) {
+                    throw new IllegalStateException("the " + side.getKey() + " sentences of " + c.name()
+                            + " differ from another folder's: the sets are not multi-way parallel");
+                }
+            }
+        }
+        return byLanguage;
+    }
+
+    /**
      * The lines of a file as sacreBLEU's fixture script reads them: UTF-8, split on "\n" only
      * (not on "\r" as readAllLines would), a final empty line dropped.
      */

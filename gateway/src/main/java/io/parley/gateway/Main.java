@@ -4,7 +4,6 @@ import io.parley.gateway.config.CommandLine;
 import io.parley.gateway.config.GatewayConfig;
 import io.parley.gateway.engines.Engines;
 import io.parley.translate.api.LanguageCodes;
-import io.parley.translate.routing.Route;
 import io.vertx.core.Vertx;
 
 import java.util.concurrent.TimeUnit;
@@ -72,10 +71,14 @@ public final class Main {
                 ? listed(engines.viewerLanguages())
                 : engines.viewerLanguages().stream().map(l -> l + " " + LanguageCodes.englishName(l))
                         .collect(Collectors.joining(", "))));
-        for (Route route : engines.router().routes()) {
-            if (engines.recognizer().languages().contains(route.pair().source())) {
-                System.out.println("    " + String.join(" -> ", route.languages()) + "  via " + String.join(" + ", route.engines()));
+        for (var choice : engines.router().choices()) {
+            if (engines.recognizer().languages().contains(choice.pair().source())) {
+                System.out.println("    " + RouteListing.line(choice, engines.router().scores()));
             }
+        }
+        if (!engines.englishFromSpeechLanguages().isEmpty()) {
+            System.out.println("    English captions of " + String.join(", ", engines.englishFromSpeechLanguages())
+                    + " speech: the recognizer's own translation (it measured better than translating the transcript)");
         }
         System.out.println("  (GET " + url + "v1/languages lists them all with their routes)");
         System.out.println("Press Ctrl+C to stop: speech under way is finished and delivered first.");

@@ -118,6 +118,11 @@ public final class CommandLine {
                 case "--webrtc-ports" -> c = c.withWebRtc(c.webrtc().withPorts(value(a, ++i, o)));
                 case "--mt-model" -> c = c.withNeuralMt(c.neuralMt().withModel(value(a, ++i, o)));
                 case "--mt-beam" -> c = c.withNeuralMt(c.neuralMt().withBeamSize(integer(o, value(a, ++i, o))));
+                case "--mt-max-hops" -> c = c.withRoutes(c.routes().withPolicy(new io.parley.translate.routing.RoutePolicy(
+                        integer(o, value(a, ++i, o)), c.routes().policy().captionBudgetMs())));
+                case "--mt-caption-budget-ms" -> c = c.withRoutes(c.routes().withPolicy(new io.parley.translate.routing.RoutePolicy(
+                        c.routes().policy().maxHops(), integer(o, value(a, ++i, o)))));
+                case "--mt-route-table" -> c = c.withRoutes(c.routes().withTable(Path.of(value(a, ++i, o))));
                 case "--accelerator" -> backend = value(a, ++i, o);
                 case "--device" -> device = value(a, ++i, o);
                 case "--threads" -> threads = integer(o, value(a, ++i, o));

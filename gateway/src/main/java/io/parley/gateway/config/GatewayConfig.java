@@ -23,11 +23,13 @@ import io.parley.translate.apertium.ApertiumConfig;
  * @param accelerator where the models' kernels run
  * @param webrtc      WebRTC ingest (WHIP)
  * @param neuralMt    neural translation models beside Apertium
+ * @param routes      how translation routes are chosen: the most steps, the captions' time budget, the score table
  */
 public record GatewayConfig(String host, int port, String asrEngine, StreamingConfig whisper, SphinxConfig sphinx,
                             ApertiumConfig apertium, Limits limits, ConnectionLimits connections, RoomLimits rooms,
                             SecurityConfig security, StoreConfig store, AcceleratorConfig accelerator,
-                            WebRtcConfig webrtc, NeuralMtConfig neuralMt) {
+                            WebRtcConfig webrtc, NeuralMtConfig neuralMt,
+                            RoutingConfig routes) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -45,7 +47,8 @@ public record GatewayConfig(String host, int port, String asrEngine, StreamingCo
                     + String.join(", ", ASR_ENGINES));
         }
         if (whisper == null || sphinx == null || apertium == null || limits == null || connections == null || rooms == null
-                || security == null || store == null || accelerator == null || webrtc == null || neuralMt == null) {
+                || security == null || store == null || accelerator == null || webrtc == null || neuralMt == null
+                || routes == null) {
             throw new IllegalArgumentException("every part of the configuration must be given");
         }
     }
@@ -54,7 +57,7 @@ public record GatewayConfig(String host, int port, String asrEngine, StreamingCo
         return new GatewayConfig(DEFAULT_HOST, DEFAULT_PORT, "auto", StreamingConfig.defaults(), SphinxConfig.defaults(),
                 ApertiumConfig.defaults(), Limits.defaults(), ConnectionLimits.defaults(), RoomLimits.defaults(),
                 SecurityConfig.defaults(), StoreConfig.defaults(), AcceleratorConfig.defaults(), WebRtcConfig.defaults(),
-                NeuralMtConfig.defaults());
+                NeuralMtConfig.defaults(), RoutingConfig.defaults());
     }
 
     /**
@@ -67,67 +70,67 @@ public record GatewayConfig(String host, int port, String asrEngine, StreamingCo
 
     public GatewayConfig withHost(String h) {
         return new GatewayConfig(h, port, asrEngine, whisper, sphinx, apertium, limits, connections, rooms, security, store,
-                accelerator, webrtc, neuralMt);
+                accelerator, webrtc, neuralMt, routes);
     }
 
     public GatewayConfig withPort(int p) {
         return new GatewayConfig(host, p, asrEngine, whisper, sphinx, apertium, limits, connections, rooms, security, store,
-                accelerator, webrtc, neuralMt);
+                accelerator, webrtc, neuralMt, routes);
     }
 
     public GatewayConfig withAsr(String engine) {
         return new GatewayConfig(host, port, engine, whisper, sphinx, apertium, limits, connections, rooms, security, store,
-                accelerator, webrtc, neuralMt);
+                accelerator, webrtc, neuralMt, routes);
     }
 
     public GatewayConfig withWhisper(StreamingConfig w) {
         return new GatewayConfig(host, port, asrEngine, w, sphinx, apertium, limits, connections, rooms, security, store,
-                accelerator, webrtc, neuralMt);
+                accelerator, webrtc, neuralMt, routes);
     }
 
     public GatewayConfig withSphinx(SphinxConfig s) {
         return new GatewayConfig(host, port, asrEngine, whisper, s, apertium, limits, connections, rooms, security, store,
-                accelerator, webrtc, neuralMt);
+                accelerator, webrtc, neuralMt, routes);
     }
 
     public GatewayConfig withLimits(Limits l) {
         return new GatewayConfig(host, port, asrEngine, whisper, sphinx, apertium, l, connections, rooms, security, store,
-                accelerator, webrtc, neuralMt);
+                accelerator, webrtc, neuralMt, routes);
     }
 
     public GatewayConfig withConnections(ConnectionLimits c) {
         return new GatewayConfig(host, port, asrEngine, whisper, sphinx, apertium, limits, c, rooms, security, store,
-                accelerator, webrtc, neuralMt);
+                accelerator, webrtc, neuralMt, routes);
     }
 
     public GatewayConfig withRooms(RoomLimits r) {
         return new GatewayConfig(host, port, asrEngine, whisper, sphinx, apertium, limits, connections, r, security, store,
-                accelerator, webrtc, neuralMt);
+                accelerator, webrtc, neuralMt, routes);
     }
 
     public GatewayConfig withSecurity(SecurityConfig s) {
         return new GatewayConfig(host, port, asrEngine, whisper, sphinx, apertium, limits, connections, rooms, s, store,
-                accelerator, webrtc, neuralMt);
+                accelerator, webrtc, neuralMt, routes);
     }
 
     public GatewayConfig withStore(StoreConfig s) {
         return new GatewayConfig(host, port, asrEngine, whisper, sphinx, apertium, limits, connections, rooms, security, s,
-                accelerator, webrtc, neuralMt);
+                accelerator, webrtc, neuralMt, routes);
     }
 
     public GatewayConfig withAccelerator(AcceleratorConfig a) {
         return new GatewayConfig(host, port, asrEngine, whisper, sphinx, apertium, limits, connections, rooms, security, store,
-                a, webrtc, neuralMt);
+                a, webrtc, neuralMt, routes);
     }
 
     public GatewayConfig withWebRtc(WebRtcConfig w) {
         return new GatewayConfig(host, port, asrEngine, whisper, sphinx, apertium, limits, connections, rooms, security, store,
-                accelerator, w, neuralMt);
+                accelerator, w, neuralMt, routes);
     }
 
     public GatewayConfig withNeuralMt(NeuralMtConfig n) {
         return new GatewayConfig(host, port, asrEngine, whisper, sphinx, apertium, limits, connections, rooms, security, store,
-                accelerator, webrtc, n);
+                accelerator, webrtc, n, routes);
     }
 
     public GatewayConfig withApiKey(String key) {
@@ -137,5 +140,10 @@ public record GatewayConfig(String host, int port, String asrEngine, StreamingCo
     /** The data folder as given: for tests, a temporary one. */
     public GatewayConfig withDataDir(java.nio.file.Path dir) {
         return withStore(store.withDataDir(dir));
+    }
+
+    public GatewayConfig withRoutes(RoutingConfig r) {
+        return new GatewayConfig(host, port, asrEngine, whisper, sphinx, apertium, limits, connections, rooms, security, store,
+                accelerator, webrtc, neuralMt, r);
     }
 }

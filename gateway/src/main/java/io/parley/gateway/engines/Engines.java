@@ -13,6 +13,9 @@ import io.parley.translate.marian.engine.MarianEngine;
 import io.parley.translate.marian.engine.MarianModelDir;
 import io.parley.translate.marian.engine.MarianTranslator;
 import io.parley.translate.marian.engine.TranslationAccelerator;
+import io.parley.translate.routing.RoutePolicy;
+import io.parley.translate.routing.RouteScores;
+import io.parley.translate.routing.SpeechRoutes;
 import io.parley.translate.routing.TranslationRouter;
 import io.parley.translate.service.TextTranslator;
 import io.parley.translate.service.TranslationCache;
@@ -36,13 +39,20 @@ public final class Engines implements AutoCloseable {
     private final SpeechRecognizer recognizer;
     private final List<Translator> translators;
     private final TranslationRouter router;
+    private final Set<String> englishFromSpeech;
     private final TextTranslator textTranslator;
 
     public Engines(Accelerator accelerator, SpeechRecognizer recognizer, List<Translator> translators) {
+        this(accelerator, recognizer, translators, RoutePolicy.DEFAULT, RouteScores.bundled());
+    }
+
+    public Engines(Accelerator accelerator, SpeechRecognizer recognizer, List<Translator> translators, RoutePolicy routes,
+                   RouteScores scores) {
         this.accelerator = accelerator;
         this.recognizer = recognizer;
         this.translators = List.copyOf(translators);
-        this.router = new TranslationRouter(this.translators);
+        this.router = new TranslationRouter(this.translators, scores, routes);
+        this.englishFromSpeech = speechWins(recognizer, router);
         this.textTranslator = new TextTranslator(router, new TranslationCache(TRANSLATION_CACHE_SENTENCES));
     }
 
@@ -63,10 +73,21 @@ public final class Engines implements AutoCloseable {
         ApertiumTranslator apertium = ApertiumTranslator.discover(config.apertium());
         progress.accept("Apertium: " + apertium.pairs().size() + " translation directions");
         List<Translator> translators = new java.util.ArrayList<>();
-        // Neural models first: where one serves a pair directly, it is preferred to Apertium.
         loadNeural(config, accelerator, progress).ifPresent(translators::add);
         translators.add(apertium);
-        return new Engines(accelerator, recognizer, translators);
+        RouteScores scores;
+        try {
+            scores = config.routes().table().isPresent() ? RouteScores.read(config.routes().table().get()) : RouteScores.bundled();
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            translators.forEach(Translator::close);
+            recognizer.close();
+            accelerator.close();
+            throw new IllegalStateException("cannot read the route table: " + e.getMessage(), e);
+        }
+        Engines engines = new Engines(accelerator, recognizer, translators, config.routes().policy(), scores);
+        progress.accept("translation routes: " + engines.router().choices().size() + " pairs, chosen by the scores of "
+                + engines.router().scores().size() + " measured routes (./parley bench mt)");
+        return engines;
     }
 
     /** The configured Marian models; default ones that are not installed are reported and skipped. */
@@ -176,6 +197,29 @@ public final class Engines implements AutoCloseable {
             langs.addAll(router.targetsFrom(spoken));
         }
         return langs;
+    }
+
+    /**
+     * Spoken languages whose English captions the recognizer makes itself (its translate task),
+     * because that measured better than carrying its transcript by the text route to English.
+     */
+    public java.util.function.Predicate<String> englishFromSpeech() {
+        return englishFromSpeech::contains;
+    }
+
+    /** The languages of {@link #englishFromSpeech()}, for listing. */
+    public Set<String> englishFromSpeechLanguages() {
+        return englishFromSpeech;
+    }
+
+    private static Set<String> speechWins(SpeechRecognizer recognizer, TranslationRouter router) {
+        Set<String> wins = new TreeSet<>();
+        if (recognizer.translatesToEnglish()) {
+            for (String lang : recognizer.languages()) {
+                SpeechRoutes.compare(router, lang).filter(SpeechRoutes.Comparison::whisperWins).ifPresent(c -> wins.add(lang));
+            }
+        }
+        return java.util.Collections.unmodifiableSet(wins);
     }
 
     /** Pending translation requests summed over engines, for monitoring. */

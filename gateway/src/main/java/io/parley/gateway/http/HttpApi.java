@@ -116,10 +116,21 @@ public final class HttpApi {
                     .put("engine", engines.recognizer().engine()));
         }
         JsonArray translation = new JsonArray();
-        for (Route route : engines.router().routes()) {
-            translation.add(new JsonObject().put("from", route.pair().source()).put("to", route.pair().target())
-                    .put("name", LanguageCodes.englishName(route.pair().target()))
-                    .put("route", new JsonArray(route.languages())).put("engines", new JsonArray(route.engines())));
+        for (var choice : engines.router().choices()) {
+            translation.add(new JsonObject().put("from", choice.pair().source()).put("to", choice.pair().target())
+                    .put("name", LanguageCodes.englishName(choice.pair().target()))
+                    .mergeIn(RouteJson.choice(choice, engines.router().scores())));
+        }
+        JsonArray speechToEnglish = new JsonArray();
+        for (String lang : new java.util.TreeSet<>(engines.recognizer().languages())) {
+            io.parley.translate.routing.SpeechRoutes.compare(engines.router(), lang).ifPresent(c -> speechToEnglish.add(
+                    new JsonObject().put("lang", lang)
+                            .put("via", c.whisperWins() ? "speech" : "text")
+                            .put("speech", new JsonObject().put("chrF", c.whisperTranslate().chrF())
+                                    .put("bleu", c.whisperTranslate().bleu()))
+                            .put("text", new JsonObject().put("route", new JsonArray(
+                                            engines.router().captionRoute(lang, "en").orElseThrow().languages()))
+                                    .put("chrF", c.transcribeThenRoute().chrF()).put("bleu", c.transcribeThenRoute().bleu()))));
         }
         JsonArray viewer = new JsonArray();
         for (String lang : engines.viewerLanguages()) {
@@ -128,7 +139,7 @@ public final class HttpApi {
         json(ctx, 200, new JsonObject().put("recognition", recognition).put("autoDetect", engines.recognizer().identifiesLanguage())
                 .put("tasks", engines.recognizer().translatesToEnglish()
                         ? new JsonArray().add("transcribe").add("translate") : new JsonArray().add("transcribe"))
-                .put("translation", translation).put("captionLanguages", viewer));
+                .put("translation", translation).put("speechToEnglish", speechToEnglish).put("captionLanguages", viewer));
     }
 
     private void health(RoutingContext ctx) {

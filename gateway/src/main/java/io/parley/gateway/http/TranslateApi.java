@@ -105,10 +105,14 @@ final class TranslateApi {
             translations.add(new JsonObject().put("text", r.text()).put("unknownWords", new JsonArray(r.flagged())));
         }
         var route = results.getFirst().route();
-        JsonObject out = new JsonObject().put("from", request.from()).put("to", request.to())
-                .put("route", new JsonArray(route == null ? List.of(request.from()) : route.languages()))
-                .put("engines", new JsonArray(route == null ? List.of() : route.engines()))
-                .put("translations", translations);
+        JsonObject out = new JsonObject().put("from", request.from()).put("to", request.to());
+        if (route == null) {
+            // Nothing to translate (every text empty): no engine was asked.
+            out.put("route", new JsonArray(List.of(request.from()))).put("engines", new JsonArray()).put("steps", new JsonArray());
+        } else {
+            out.mergeIn(RouteJson.route(route, translator.router().scores()));
+        }
+        out.put("translations", translations);
         if (request.single()) {
             out.put("text", results.getFirst().text()).put("unknownWords", new JsonArray(results.getFirst().flagged()));
         }

@@ -58,6 +58,20 @@ class CommandLineTest {
     }
 
     @Test
+    void routeChoiceIsConfigured() {
+        GatewayConfig c = CommandLine.parse(new String[0]);
+        assertEquals(io.parley.translate.routing.RoutePolicy.DEFAULT, c.routes().policy());
+        GatewayConfig set = CommandLine.parse(new String[]{"--mt-max-hops", "2", "--mt-caption-budget-ms", "400"});
+        assertEquals(new io.parley.translate.routing.RoutePolicy(2, 400), set.routes().policy());
+        IllegalArgumentException table = assertThrows(IllegalArgumentException.class,
+                () -> CommandLine.parse(new String[]{"--mt-route-table", "/no/such/table.tsv"}));
+        assertTrue(table.getMessage().contains("/no/such/table.tsv is not a file"), table.getMessage());
+        IllegalArgumentException hops = assertThrows(IllegalArgumentException.class,
+                () -> CommandLine.parse(new String[]{"--mt-max-hops", "9"}));
+        assertTrue(hops.getMessage().contains("1 to 4 engines, not 9"), hops.getMessage());
+    }
+
+    @Test
     void webRtcMistakesAreExplained() {
         IllegalArgumentException onOff = assertThrows(IllegalArgumentException.class,
                 () -> CommandLine.parse(new String[]{"--webrtc", "yes"}));
