@@ -102,6 +102,7 @@ final class RouteBench {
         JsonArray summary = new JsonArray();
         JsonArray targets = new JsonArray();
         boolean everyChosenIsBest = true;
+        boolean everyAtLeastOneStep = true;
         for (String source : languages) {
             for (String target : languages) {
                 RouteChoice choice = router.choice(source, target).orElse(null);
@@ -119,8 +120,10 @@ final class RouteBench {
                 JsonObject oneStep = choice.candidates().stream().filter(r -> r.hops() == 1)
                         .map(r -> measured.get(r.signature()))
                         .max(java.util.Comparator.comparingDouble(m -> m.getDouble("chrF"))).orElse(null);
-                boolean atLeastBest = chosen.getDouble("chrF") >= bestChrF;
+                // The router may keep a shorter route within its noise margin of the top scorer.
+                boolean atLeastBest = chosen.getDouble("chrF") >= bestChrF - 0.5;
                 everyChosenIsBest &= atLeastBest;
+                everyAtLeastOneStep &= oneStep == null || chosen.getDouble("chrF") >= oneStep.getDouble("chrF");
                 JsonObject row = new JsonObject().put("pair", choice.pair().toString())
                         .put("chosen", choice.route().signature())
                         .put("languages", new JsonArray(choice.route().languages()))
@@ -128,7 +131,8 @@ final class RouteBench {
                         .put("bleu", chosen.getDouble("bleu")).put("chrF", chosen.getDouble("chrF"))
                         .put("msPerSentence", chosen.getDouble("msPerSentence"))
                         .put("candidates", choice.candidates().size())
-                        .put("atLeastBestCandidate", atLeastBest)
+                        .put("bestCandidateChrF", bestChrF)
+                        .put("withinMarginOfBestCandidate", atLeastBest)
                         .put("bestOneStep", oneStep == null ? null : new JsonObject().put("route", oneStep.getString("route"))
                                 .put("bleu", oneStep.getDouble("bleu")).put("chrF", oneStep.getDouble("chrF")))
                         .put("why", choice.reason());
@@ -152,7 +156,9 @@ final class RouteBench {
                     "Measured quality and speed of translation routes, written by ./parley bench mt (" + java.time.LocalDate.now() + ").",
                     "chrF2 and BLEU on the " + corpus.values().iterator().next().size() + " FLORES dev sentences of the shared test data;",
                     "ms_per_sentence: the sum of the steps' median times for one sentence sent alone.",
-                    "The router chooses each pair's best route by chrF (then BLEU); routes not listed here follow its stated rule."));
+                    "The router chooses each pair's best route by chrF (then BLEU); routes not listed here follow its stated rule.",
+                    "speech:* rows: speech into English on " + SpeechRouteBench.SENTENCES + " of those sentences spoken by espeak-ng"
+                            + " (recognition and translation time per sentence)."));
             BenchOutput.progress("route table written to " + tableFile);
         }
         JsonObject out = new JsonObject()
@@ -163,7 +169,8 @@ final class RouteBench {
                 .put("languages", new JsonArray(languages))
                 .put("routesMeasured", scores.size())
                 .put("chosen", summary)
-                .put("everyChosenRouteIsTheBestMeasured", everyChosenIsBest)
+                .put("everyChosenRouteWithinMarginOfTheBestMeasured", everyChosenIsBest)
+                .put("everyChosenRouteAtLeastTheBestOneStep", everyAtLeastOneStep)
                 .put("targets", targets)
                 .put("stepMsPerSentence", new JsonObject(new LinkedHashMap<>(stepMs)))
                 .put("speechToEnglish", speech)

@@ -94,7 +94,8 @@ final class SpeechRouteBench {
                         .put("transcribeThenRoute", json(routeScore, carried).put("route", route.signature())
                                 .put("transcriptChrF", Math.round(ChrF.corpus(transcripts,
                                         corpus.get(lang).subList(0, SENTENCES)).score() * 100) / 100.0))
-                        .put("winner", whisperScore.chrF() > routeScore.chrF() ? "whisper-translate" : "transcribe-then-route"));
+                        .put("winner", new SpeechRoutes.Comparison(lang, whisperScore, routeScore).whisperWins()
+                                ? "whisper-translate" : "transcribe-then-route"));
             }
         }
         return new JsonObject()

@@ -3,7 +3,6 @@ package io.parley.gateway.e2e;
 import io.parley.speech.audio.WavFile;
 import io.parley.speech.eval.EvaluationSet;
 import io.parley.speech.eval.WordErrorRate;
-import io.parley.translate.apertium.ApertiumReference;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.BeforeAll;
@@ -104,7 +103,7 @@ class WhisperGatewayTest {
             assertEquals(en.size(), es.size());
             for (int i = 0; i < es.size(); i++) {
                 assertEquals("es", es.get(i).getString("lang"));
-                assertEquals(ApertiumReference.translate("eng-spa", en.get(i).getString("text")), es.get(i).getString("text"));
+                assertEquals(RouteReference.caption(gw, "en", "es", en.get(i).getString("text")), es.get(i).getString("text"));
             }
         }
     }
@@ -121,7 +120,7 @@ class WhisperGatewayTest {
                 assertEquals("en", f.getString("lang"));
                 assertEquals("es", f.getJsonObject("source").getString("lang"));
             }
-            assertTrue(text(en).toLowerCase().contains("good"), "Apertium's English: " + text(en));
+            assertTrue(text(en).toLowerCase().contains("good"), "English by the text route: " + text(en));
         }
     }
 
@@ -188,7 +187,7 @@ class WhisperGatewayTest {
             for (int i = 0; i < es.size(); i++) {
                 assertEquals("es", es.get(i).getString("lang"));
                 assertEquals("en", es.get(i).getJsonObject("source").getString("lang"));
-                assertEquals(ApertiumReference.translate("eng-spa", en.get(i).getString("text")), es.get(i).getString("text"));
+                assertEquals(RouteReference.caption(gw, "en", "es", en.get(i).getString("text")), es.get(i).getString("text"));
             }
         }
     }

@@ -26,9 +26,14 @@ public final class SpeechRoutes {
     /** The two scores for speech in {@code lang}, where both are measured. */
     public record Comparison(String lang, RouteScore whisperTranslate, RouteScore transcribeThenRoute) {
 
-        /** Whether Whisper's own translation wins: it must beat the route on chrF, not tie it. */
+        /**
+         * Whether Whisper's own translation wins: it must beat the route on chrF and on BLEU.
+         * Speech scores come from few sentences; where the two metrics disagree, the difference
+         * is within their noise, and the text route (whose steps are each measured on many more
+         * sentences) is kept.
+         */
         public boolean whisperWins() {
-            return whisperTranslate.chrF() > transcribeThenRoute.chrF();
+            return whisperTranslate.chrF() > transcribeThenRoute.chrF() && whisperTranslate.bleu() > transcribeThenRoute.bleu();
         }
     }
 

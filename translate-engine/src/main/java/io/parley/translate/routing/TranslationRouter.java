@@ -38,9 +38,9 @@ public final class TranslationRouter {
         RouteGraph graph = new RouteGraph(this.engines);
         for (String source : graph.languages()) {
             for (String target : graph.languages()) {
-                List<Route> candidates = new ArrayList<>(graph.candidates(source, target, policy.maxHops()));
+                List<Route> candidates = graph.candidates(source, target, policy.maxHops());
                 if (!candidates.isEmpty()) {
-                    candidates.sort(RouteRanking.bestFirst(scores));
+                    candidates = RouteRanking.order(candidates, scores);
                     choices.put(LanguagePair.of(source, target), choose(LanguagePair.of(source, target), candidates));
                 }
             }
@@ -51,8 +51,12 @@ public final class TranslationRouter {
         Route best = bestFirst.getFirst();
         Optional<RouteScore> score = scores.of(best);
         long measured = bestFirst.stream().filter(r -> scores.of(r).isPresent()).count();
+        Route topScoring = bestFirst.stream().min(RouteRanking.bestFirst(scores)).orElseThrow();
         String why = score.map(s -> String.format(Locale.ROOT, "measured best: chrF %.1f, BLEU %.1f on %d sentences (%d of %d routes measured)",
-                        s.chrF(), s.bleu(), s.sentences(), measured, bestFirst.size()))
+                        s.chrF(), s.bleu(), s.sentences(), measured, bestFirst.size())
+                        + (topScoring == best ? "" : String.format(Locale.ROOT,
+                        "; within %.1f chrF of %s (%.1f) in fewer steps", RouteRanking.CHRF_MARGIN,
+                        String.join(" -> ", topScoring.languages()), scores.of(topScoring).orElseThrow().chrF())))
                 .orElse(String.format(Locale.ROOT, "not measured: %s (%d routes, none measured)",
                         best.throughNeuralModel() ? "a route through a neural model with the fewest steps"
                                 : "the fewest steps", bestFirst.size()));

@@ -72,7 +72,9 @@ class NeuralRoutingTest {
     void eachPairTakesTheRouteTheRuleNames() {
         assertEquals(List.of("marian"), router.route("en", "pt").orElseThrow().engines());
         assertEquals(List.of("marian"), router.route("pt", "en").orElseThrow().engines());
-        assertEquals(List.of("apertium"), router.route("es", "pt").orElseThrow().engines(), "direct Apertium");
+        // Spanish reaches Portuguese through English and the neural model: one step more than
+        // Apertium's direct pair, as the rule allows (and as measured: 51.6 against 50.0 chrF).
+        assertEquals(List.of("es", "en", "pt"), router.route("es", "pt").orElseThrow().languages());
         // Through the neural model, one step longer than Apertium's direct pair.
         assertEquals(List.of("es", "pt", "en"), router.route("es", "en").orElseThrow().languages());
         Route catalanToPortuguese = router.route("ca", "pt").orElseThrow();

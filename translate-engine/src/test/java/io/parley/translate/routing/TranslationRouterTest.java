@@ -52,6 +52,24 @@ class TranslationRouterTest {
     }
 
     @Test
+    void aLongerRouteMustWinByMoreThanTheNoise() throws Exception {
+        RouteScores scores = table("""
+                apertium:pt-es\t49.86\t20.0\t200\t2
+                apertium:pt-ca,apertium:ca-es\t49.93\t20.1\t200\t4
+                apertium:es-ca\t50.0\t20.0\t200\t2
+                apertium:es-pt,apertium:pt-ca\t51.0\t21.0\t200\t4
+                """);
+        TranslationRouter router = new TranslationRouter(ENGINES, scores, RoutePolicy.DEFAULT);
+        // 0.07 chrF more is no reason for a second step ...
+        RouteChoice ptEs = router.choice("pt", "es").orElseThrow();
+        assertEquals("apertium:pt-es", ptEs.route().signature());
+        assertTrue(ptEs.reason().contains("in fewer steps"), ptEs.reason());
+        assertEquals("apertium:pt-ca,apertium:ca-es", ptEs.candidates().get(1).signature(), "the top scorer is next");
+        // ... a whole point is.
+        assertEquals("apertium:es-pt,apertium:pt-ca", router.route("es", "ca").orElseThrow().signature());
+    }
+
+    @Test
     void aMeasuredRouteBeatsAnUnmeasuredOne() throws Exception {
         // Only the three-step route is measured: a measurement beats the rule's guess.
         RouteScores scores = table("marian:en-pt,apertium:pt-ca,apertium:ca-es\t30\t5\t200\t90\n");

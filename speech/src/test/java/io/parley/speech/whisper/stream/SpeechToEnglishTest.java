@@ -82,8 +82,9 @@ class SpeechToEnglishTest {
 
     @Test
     void aSpanishFinalComesWithWhispersEnglish() throws Exception {
-        List<Utterance> finals = finals("auto", lang -> lang.equals("es"), spanish);
+        List<Utterance> finals = finals("es", lang -> lang.equals("es"), spanish);
         assertFalse(finals.isEmpty());
+        System.out.println("finals: " + finals.stream().map(u -> u.language() + ": " + u.text() + " / " + u.english()).toList());
         String english = String.join(" ", finals.stream().map(Utterance::english).toList()).toLowerCase();
         for (Utterance u : finals) {
             assertEquals("es", u.language());
