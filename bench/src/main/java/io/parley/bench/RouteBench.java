@@ -83,7 +83,8 @@ final class RouteBench {
                     for (Route.Step step : route.steps()) {
                         ms += stepMs.computeIfAbsent(step.signature(), k -> timeStep(step, corpus.get(step.pair().source())));
                     }
-                    RouteScore score = new RouteScore(route.signature(), round(chrF), round(bleu), hyps.size(), Math.round(ms * 10) / 10.0);
+                    RouteScore score = new RouteScore(route.signature(), Percentiles.round(chrF, 2), Percentiles.round(bleu, 2), hyps.size(),
+                            Percentiles.round(ms, 1));
                     scores.add(score);
                     measured.put(route.signature(), new JsonObject().put("route", route.signature())
                             .put("languages", new JsonArray(route.languages())).put("engines", new JsonArray(route.engines()))
@@ -178,7 +179,7 @@ final class RouteBench {
         if (tableFile != null) {
             out.put("table", tableFile.getFileName().toString());
         }
-        out.put("seconds", round((System.nanoTime() - started) / 1e9));
+        out.put("seconds", Percentiles.round((System.nanoTime() - started) / 1e9, 2));
         return out;
     }
 
@@ -224,9 +225,5 @@ final class RouteBench {
         } catch (Exception e) {
             throw new IllegalStateException("timing " + step.signature() + ": " + e.getMessage(), e);
         }
-    }
-
-    private static double round(double v) {
-        return Math.round(v * 100) / 100.0;
     }
 }

@@ -1,8 +1,7 @@
 package io.parley.bench;
 
 import io.parley.kernels.accel.Accelerator;
-import io.parley.speech.audio.StreamingResampler;
-import io.parley.speech.audio.WavFile;
+import io.parley.speech.eval.SyntheticSpeech;
 import io.parley.speech.whisper.ModelLocator;
 import io.parley.speech.whisper.WhisperEngine;
 import io.parley.speech.whisper.decode.DecodingOptions;
@@ -20,8 +19,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,8 +89,8 @@ final class SpeechRouteBench {
                 rows.add(new JsonObject().put("lang", lang).put("sentences", SENTENCES)
                         .put("whisperTranslate", json(whisperScore, direct))
                         .put("transcribeThenRoute", json(routeScore, carried).put("route", route.signature())
-                                .put("transcriptChrF", Math.round(ChrF.corpus(transcripts,
-                                        corpus.get(lang).subList(0, SENTENCES)).score() * 100) / 100.0))
+                                .put("transcriptChrF", Percentiles.round(ChrF.corpus(transcripts,
+                                        corpus.get(lang).subList(0, SENTENCES)).score(), 2)))
                         .put("winner", new SpeechRoutes.Comparison(lang, whisperScore, routeScore).whisperWins()
                                 ? "whisper-translate" : "transcribe-then-route"));
             }
@@ -107,8 +104,8 @@ final class SpeechRouteBench {
     }
 
     private static RouteScore score(String signature, List<String> hyps, List<String> refs, double ms) {
-        return new RouteScore(signature, Math.round(ChrF.corpus(hyps, refs).score() * 100) / 100.0,
-                Math.round(Bleu.corpus(hyps, refs).score() * 100) / 100.0, hyps.size(), Math.round(ms * 10) / 10.0);
+        return new RouteScore(signature, Percentiles.round(ChrF.corpus(hyps, refs).score(), 2),
+                Percentiles.round(Bleu.corpus(hyps, refs).score(), 2), hyps.size(), Percentiles.round(ms, 1));
     }
 
     private static JsonObject json(RouteScore s, List<String> hyps) {
@@ -119,20 +116,8 @@ final class SpeechRouteBench {
     /** Each sentence spoken by espeak-ng, as 16 kHz samples. */
     static List<float[]> speak(String voice, List<String> sentences) throws IOException, InterruptedException {
         List<float[]> out = new ArrayList<>();
-        Path wav = Files.createTempFile("parley-speech-route-", ".wav");
-        try {
-            for (String s : sentences) {
-                Process p = new ProcessBuilder("espeak-ng", "-v", voice, "-w", wav.toString(), s).redirectErrorStream(true).start();
-                String said = new String(p.getInputStream().readAllBytes());
-                if (p.waitFor() != 0) {
-                    throw new IOException("espeak-ng has no voice " + voice + ": " + said.strip());
-                }
-                WavFile w = WavFile.read(wav);
-                float[] samples = w.monoSamples();
-                out.add(new StreamingResampler(w.sampleRate(), WhisperEngine.SAMPLE_RATE).process(samples, 0, samples.length));
-            }
-        } finally {
-            Files.deleteIfExists(wav);
+        for (String s : sentences) {
+            out.add(SyntheticSpeech.speak(voice, s));
         }
         return out;
     }

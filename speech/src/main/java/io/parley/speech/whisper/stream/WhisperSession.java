@@ -536,13 +536,7 @@ final class WhisperSession implements RecognizerSession {
                 .withBeamSize(isFinal ? config.beamSize() : 1)
                 .withMaxTokens(tokenBudget(samples, isFinal));
         try (WhisperModel.Encoded encoded = runner.encode(mel, frames, account)) {
-            DecodingResult result;
-            runner.enterDecoding();
-            try {
-                result = decoder.decode(encoded, options, random);
-            } finally {
-                runner.leaveDecoding();
-            }
+            DecodingResult result = decode(encoded, options);
             if (WindowDecoder.isSilence(result, options)) {
                 return Pass.silent(result.language());
             }
@@ -564,6 +558,16 @@ final class WhisperSession implements RecognizerSession {
         }
     }
 
+    /** One decoding of an encoded window, counted by the runner as decoding while it runs. */
+    private DecodingResult decode(WhisperModel.Encoded encoded, DecodingOptions options) {
+        runner.enterDecoding();
+        try {
+            return decoder.decode(encoded, options, random);
+        } finally {
+            runner.leaveDecoding();
+        }
+    }
+
     /**
      * The final's speech translated into English by the model's translate task, from the same
      * encoding (a second decoding only), where the session asks for it in this language; null
@@ -575,13 +579,7 @@ final class WhisperSession implements RecognizerSession {
             return null;
         }
         DecodingOptions options = transcribing.withTask(Task.TRANSLATE).withLanguage(language).withPrompt(new int[0]);
-        DecodingResult result;
-        runner.enterDecoding();
-        try {
-            result = decoder.decode(encoded, options, random);
-        } finally {
-            runner.leaveDecoding();
-        }
+        DecodingResult result = decode(encoded, options);
         if (WindowDecoder.isSilence(result, options)) {
             return null;
         }

@@ -1,8 +1,7 @@
 package io.parley.speech.whisper.stream;
 
 import io.parley.kernels.jvm.JvmAccelerator;
-import io.parley.speech.audio.StreamingResampler;
-import io.parley.speech.audio.WavFile;
+import io.parley.speech.eval.SyntheticSpeech;
 import io.parley.speech.recognizer.RecognizerSession;
 import io.parley.speech.recognizer.RecordingListener;
 import io.parley.speech.recognizer.SessionOptions;
@@ -11,8 +10,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -48,21 +45,12 @@ class SpeechToEnglishTest {
         acc.close();
     }
 
+    /** {@code text} spoken, with half a second of silence before and a second and a half after. */
     static float[] speak(String voice, String text) throws Exception {
-        Path wav = Files.createTempFile("parley-espeak-", ".wav");
-        try {
-            Process p = new ProcessBuilder("espeak-ng", "-v", voice, "-w", wav.toString(), text).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            assertEquals(0, p.waitFor(), "espeak-ng: " + out);
-            WavFile w = WavFile.read(wav);
-            float[] x = w.monoSamples();
-            float[] speech = new StreamingResampler(w.sampleRate(), RATE).process(x, 0, x.length);
-            float[] padded = new float[speech.length + 2 * RATE];
-            System.arraycopy(speech, 0, padded, RATE / 2, speech.length);
-            return padded;
-        } finally {
-            Files.deleteIfExists(wav);
-        }
+        float[] speech = SyntheticSpeech.speak(voice, text);
+        float[] padded = new float[speech.length + 2 * RATE];
+        System.arraycopy(speech, 0, padded, RATE / 2, speech.length);
+        return padded;
     }
 
     /** Streams the audio twice as fast as real time, then ends the stream. */
