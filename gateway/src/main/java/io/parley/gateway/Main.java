@@ -20,6 +20,9 @@ public final class Main {
         try {
             config = CommandLine.parse(args);
             ParleyServer.checkExposure(config);
+            if (config.webrtc().enabled()) {
+                io.parley.gateway.whip.WebRtcStack.addresses(config.webrtc(), config.host()); // a typo stops here, not later
+            }
         } catch (CommandLine.HelpRequested help) {
             System.out.print(help.text());
             return;
@@ -55,7 +58,8 @@ public final class Main {
                 + "support.html)");
         System.out.println("  widget:        <script src=\"" + url + "widget.js\"></script> <parley-captions room=... token=...>");
         System.out.println("  WebRTC ingest: " + server.webRtcUnavailable().map(why -> "off: " + why)
-                .orElse("WHIP at POST " + url + "v1/rooms/{room}/whip"));
+                .orElse("WHIP at POST " + url + "v1/rooms/{room}/whip; media on "
+                        + server.webRtcMediaAddresses().orElse("?")));
         System.out.println("  security:      " + (server.tls() ? "TLS" : "plain HTTP") + "; rooms and text translation "
                 + (config.security().apiKey().isPresent() ? "need the API key or an admin token"
                 : "are open to whoever reaches " + config.host() + " (no API key)")

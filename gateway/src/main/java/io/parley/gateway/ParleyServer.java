@@ -138,7 +138,7 @@ public final class ParleyServer {
                         .setKeyPath(config.security().tlsKey().orElseThrow().toString()));
             }
             ExecutorService whipWork = blocking;
-            WhipSessions whip = new WhipSessions(WebRtcStack.start(config.webrtc()), engines, metrics, whipWork);
+            WhipSessions whip = new WhipSessions(WebRtcStack.start(config.webrtc(), config.host()), engines, metrics, whipWork);
             metrics.gauge("parley_webrtc_sessions", "Speakers streaming over WebRTC (WHIP).", whip::size);
             ConnectionGuard guard = new ConnectionGuard(vertx, config.connections(), metrics);
             ParleyServer[] self = new ParleyServer[1];
@@ -209,6 +209,11 @@ public final class ParleyServer {
         return whip.unavailableReason();
     }
 
+    /** Where WebRTC media is offered, if WebRTC is on. */
+    public java.util.Optional<String> webRtcMediaAddresses() {
+        return whip.mediaAddresses();
+    }
+
     public GatewayMetrics metrics() {
         return metrics;
     }
@@ -237,6 +242,9 @@ public final class ParleyServer {
      */
     public CompletableFuture<Void> drain() {
         draining = true;
+        // WebRTC first: its sessions stop taking audio before the rooms finish their speakers'
+        // streams, so that libwebrtc never delivers a frame to a recognizer session that has ended.
+        whip.endAll("the server is shutting down");
         long bound = config.rooms().drainTimeout().toMillis() * 2 + 2000;
         return rooms.drainAll(RECONNECT_AFTER_MS)
                 .completeOnTimeout(null, bound, TimeUnit.MILLISECONDS)

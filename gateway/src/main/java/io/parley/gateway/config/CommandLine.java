@@ -116,6 +116,9 @@ public final class CommandLine {
                     default -> throw new IllegalArgumentException("--webrtc takes on or off, not '" + a[i] + "'");
                 }));
                 case "--webrtc-ports" -> c = c.withWebRtc(c.webrtc().withPorts(value(a, ++i, o)));
+                case "--webrtc-interfaces" -> c = c.withWebRtc(c.webrtc().withInterfaces(value(a, ++i, o)));
+                case "--webrtc-connect-timeout" -> c = c.withWebRtc(
+                        c.webrtc().withConnectTimeout(Durations.parse(o, value(a, ++i, o))));
                 case "--mt-model" -> c = c.withNeuralMt(c.neuralMt().withModel(value(a, ++i, o)));
                 case "--mt-beam" -> c = c.withNeuralMt(c.neuralMt().withBeamSize(integer(o, value(a, ++i, o))));
                 case "--mt-max-hops" -> c = c.withRoutes(c.routes().withPolicy(new io.parley.translate.routing.RoutePolicy(

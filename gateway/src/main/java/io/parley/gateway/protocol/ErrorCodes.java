@@ -63,6 +63,10 @@ public final class ErrorCodes {
     public static final String WEBRTC_UNAVAILABLE = "webrtc_unavailable";
     public static final String SESSION_NOT_FOUND = "session_not_found";
     public static final String METHOD_NOT_ALLOWED = "method_not_allowed";
+    /** No address to offer for media, or no UDP port could be opened: 503, nothing was opened. */
+    public static final String NO_ICE_CANDIDATES = "no_ice_candidates";
+    /** Counted (not sent: WHIP has no channel back) when a session's ICE never connected in time. */
+    public static final String ICE_TIMEOUT = "ice_timeout";
 
     // Raised by the engines and passed on unchanged (listed here so that every code is in one place).
     public static final String UNSUPPORTED_SAMPLE_RATE = "unsupported_sample_rate";

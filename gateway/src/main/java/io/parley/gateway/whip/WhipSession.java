@@ -95,6 +95,11 @@ public final class WhipSession implements CaptionSink, AudioTrackSink {
             // Only the recognizer falling behind gets here; this audio is not taken, like a refused frame.
             metrics.error(e.code());
             dropped(e.getMessage());
+        } catch (RuntimeException e) {
+            // The recognizer session ended under a frame already on its way (a shutdown's drain, a
+            // room closing). Nothing may be thrown back into libwebrtc's audio thread: an exception
+            // there aborts the whole process. The frame has nowhere to go and is dropped.
+            dropped("the recognizer session has ended (" + e.getMessage() + ")");
         }
     }
 
@@ -109,6 +114,11 @@ public final class WhipSession implements CaptionSink, AudioTrackSink {
             case FAILED, CLOSED -> end("the WebRTC connection " + state.name().toLowerCase(java.util.Locale.ROOT));
             default -> { }
         }
+    }
+
+    /** Whether the stream has ended (by DELETE, the connection, a deadline or a shutdown). */
+    public synchronized boolean ended() {
+        return ended;
     }
 
     /** Nanoseconds since the session was answered if its peer never connected, else -1. */

@@ -48,6 +48,11 @@ public final class WhipSessions implements AutoCloseable {
         return stack.unavailableReason();
     }
 
+    /** Where media is offered (for the start-up listing); empty when WebRTC is off. */
+    public Optional<String> mediaAddresses() {
+        return stack.mediaAddresses();
+    }
+
     public int size() {
         return sessions.size();
     }
@@ -106,6 +111,11 @@ public final class WhipSessions implements AutoCloseable {
                 ingest.session().abort();
                 Throwable cause = error instanceof CompletionException && error.getCause() != null
                         ? error.getCause() : error;
+                if (cause instanceof WhipPeer.NoCandidates) {
+                    throw new CompletionException(new IngestRefused(ErrorCodes.NO_ICE_CANDIDATES,
+                            "this server has no address to receive WebRTC media on: " + cause.getMessage()
+                                    + "; stream over the speaker WebSocket instead"));
+                }
                 throw new CompletionException(new IngestRefused(ErrorCodes.BAD_SDP,
                         "WebRTC could not answer this offer: " + cause.getMessage()));
             }
@@ -116,21 +126,35 @@ public final class WhipSessions implements AutoCloseable {
 
     /**
      * Ends sessions whose peer has stayed disconnected longer than the grace period, and those
-     * that never connected at all within it (an answer the client never used). Their audio so far
-     * is still recognised. Closing a peer blocks, so this runs on the blocking pool.
+     * whose ICE never connected within the connect deadline (an answer the client never used, or
+     * no route between the two). Their audio so far is still recognised and their slots are
+     * released. Closing a peer blocks, so this runs on the blocking pool.
      */
     public void endAbandoned() {
         blocking.execute(() -> {
             long now = System.nanoTime();
             long grace = stack.config().disconnectGrace().toNanos();
+            long deadline = stack.config().connectTimeout().toNanos();
             for (WhipSession s : sessions.values()) {
                 if (s.disconnectedFor(now) > grace) {
                     s.end("the client stayed disconnected for " + stack.config().disconnectGrace().toSeconds() + " s");
-                } else if (s.neverConnectedFor(now) > grace) {
-                    s.end("the client never connected in " + stack.config().disconnectGrace().toSeconds() + " s");
+                } else if (s.neverConnectedFor(now) > deadline) {
+                    metrics.error(ErrorCodes.ICE_TIMEOUT);
+                    s.end("ICE did not connect within " + stack.config().connectTimeout().toMillis() + " ms of the answer");
                 }
             }
         });
+    }
+
+    /**
+     * Ends every session, as a shutdown's first step: no more audio is taken, every sample taken
+     * is still recognised and its final delivered by the rooms' drain that follows, and each
+     * peer's close is queued on libwebrtc's control thread ahead of the stack's disposal.
+     */
+    public void endAll(String why) {
+        for (WhipSession s : sessions.values()) {
+            s.end(why);
+        }
     }
 
     /** Ends a session for its client's DELETE, off the caller's thread; completes when it is ended. */
@@ -141,9 +165,7 @@ public final class WhipSessions implements AutoCloseable {
     /** Ends every session (their audio is still recognised) and releases libwebrtc. */
     @Override
     public void close() {
-        for (WhipSession s : sessions.values()) {
-            s.end("the server is shutting down");
-        }
+        endAll("the server is shutting down");
         stack.close();
     }
 

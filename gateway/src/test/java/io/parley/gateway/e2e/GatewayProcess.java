@@ -40,10 +40,23 @@ public final class GatewayProcess implements GatewayEndpoint, AutoCloseable {
 
     /** Starts {@code Main} with {@code args} (plus {@code --port 0}) and waits until it listens. */
     public static GatewayProcess start(List<String> args) throws Exception {
+        return start(args, null);
+    }
+
+    /**
+     * Starts {@code Main} in {@code workingDir} (null: this process's), with the JVM options
+     * {@code ./parley run} gives it: crash logs go to the data folder ({@code --data}).
+     */
+    public static GatewayProcess start(List<String> args, Path workingDir) throws Exception {
+        int data = args.indexOf("--data");
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"),
                 "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector",
-                "-XX:+ExitOnOutOfMemoryError", "-Xmx1g",
+                "-XX:+ExitOnOutOfMemoryError", "-Xmx1g"));
+        if (data >= 0) {
+            command.add("-XX:ErrorFile=" + Path.of(args.get(data + 1)).toAbsolutePath().resolve("hs_err_pid%p.log"));
+        }
+        command.addAll(List.of(
                 "-Djava.util.logging.config.file=" + System.getProperty("java.util.logging.config.file", ""),
                 // Under Surefire the class path is a manifest-only jar; the real one is this property.
                 "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
@@ -51,7 +64,11 @@ public final class GatewayProcess implements GatewayEndpoint, AutoCloseable {
         command.addAll(args);
         // The output goes to a file, read as it grows: all of it stays readable after the process ends.
         Path output = Files.createTempFile("parley-gateway-", ".log");
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
+        ProcessBuilder builder = new ProcessBuilder(command);
+        if (workingDir != null) {
+            builder.directory(workingDir.toFile());
+        }
+        Process p = builder.redirectErrorStream(true).redirectOutput(output.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         GatewayProcess g = null;
         long deadline = System.nanoTime() + 180_000_000_000L;

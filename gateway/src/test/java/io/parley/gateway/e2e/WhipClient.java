@@ -2,6 +2,7 @@ package io.parley.gateway.e2e;
 
 import dev.onvoid.webrtc.PeerConnectionFactory;
 import dev.onvoid.webrtc.PeerConnectionObserver;
+import dev.onvoid.webrtc.PortAllocatorConfig;
 import dev.onvoid.webrtc.RTCConfiguration;
 import dev.onvoid.webrtc.RTCIceCandidate;
 import dev.onvoid.webrtc.RTCIceGatheringState;
@@ -42,7 +43,7 @@ final class WhipClient implements AutoCloseable {
     private static PeerConnectionFactory factory;
 
     private final HttpClient http = HttpClient.newHttpClient();
-    private final CustomAudioSource source = new CustomAudioSource();
+    private final CustomAudioSource source;
     private final RTCPeerConnection pc;
     private final String token;
     final List<RTCPeerConnectionState> states = new CopyOnWriteArrayList<>();
@@ -62,9 +63,19 @@ final class WhipClient implements AutoCloseable {
         return factory;
     }
 
-    private WhipClient(String token) {
+    private WhipClient(String token, boolean anyAddress) {
         this.token = token;
-        this.pc = factory().createPeerConnection(new RTCConfiguration(), new PeerConnectionObserver() {
+        // The factory first: creating it loads libwebrtc, which the audio source needs.
+        PeerConnectionFactory f = factory();
+        this.source = new CustomAudioSource();
+        RTCConfiguration rtc = new RTCConfiguration();
+        if (anyAddress) {
+            // On a host with only loopback libwebrtc finds no interface to gather on; a client
+            // there must send from the wildcard address (a shared socket) to the server's candidate.
+            rtc.portAllocatorConfig = new PortAllocatorConfig(0, 0, PortAllocatorConfig.PORTALLOCATOR_DISABLE_ADAPTER_ENUMERATION
+                    | PortAllocatorConfig.PORTALLOCATOR_ENABLE_SHARED_SOCKET);
+        }
+        this.pc = f.createPeerConnection(rtc, new PeerConnectionObserver() {
             @Override
             public void onIceCandidate(RTCIceCandidate candidate) {
             }
@@ -84,7 +95,7 @@ final class WhipClient implements AutoCloseable {
                 }
             }
         });
-        AudioTrack track = factory().createAudioTrack("microphone", source);
+        AudioTrack track = f.createAudioTrack("microphone", source);
         RTCRtpTransceiverInit init = new RTCRtpTransceiverInit();
         init.direction = RTCRtpTransceiverDirection.SEND_ONLY;
         pc.addTransceiver(track, init);
@@ -92,7 +103,12 @@ final class WhipClient implements AutoCloseable {
 
     /** The offer this client would POST, with its candidates. */
     static WhipClient create(String token) throws Exception {
-        WhipClient c = new WhipClient(token);
+        return create(token, false);
+    }
+
+    /** A client that gathers no candidate of its own and sends from the wildcard address (for a loopback-only host). */
+    static WhipClient create(String token, boolean anyAddress) throws Exception {
+        WhipClient c = new WhipClient(token, anyAddress);
         CompletableFuture<RTCSessionDescription> offer = new CompletableFuture<>();
         c.pc.createOffer(new RTCOfferOptions(), SdpFutures.created(offer, "no offer"));
         CompletableFuture<Void> set = new CompletableFuture<>();

@@ -43,7 +43,7 @@ class WhipIngestTest {
         gw = TestGateway.shared();
     }
 
-    private static short[] pcm(WavFile wav) {
+    static short[] pcm(WavFile wav) {
         float[] f = wav.monoSamples();
         short[] s = new short[f.length];
         for (int i = 0; i < f.length; i++) {
@@ -66,6 +66,13 @@ class WhipIngestTest {
             assertEquals("application/sdp", r.headers().firstValue("Content-Type").orElse(""));
             assertTrue(r.headers().firstValue("Location").orElse("").startsWith("/v1/whip/"));
             assertTrue(r.body().startsWith("v=0") && r.body().contains("a=candidate"), "an answer with candidates");
+            // The gateway listens on loopback, so media is offered there only (libwebrtc on its own
+            // would have offered every other interface and never loopback); no trickle is promised.
+            List<String> candidates = r.body().lines().filter(l -> l.startsWith("a=candidate:")).toList();
+            assertTrue(candidates.stream().allMatch(c -> c.contains(" udp ") && c.contains(" 127.0.0.1 ")
+                    && c.contains(" typ host")), candidates::toString);
+            assertTrue(r.body().contains("a=end-of-candidates"), r::body);
+            assertFalse(r.body().contains("trickle"), r::body);
             JsonObject info = new JsonObject(gw.get("/v1/rooms/" + id, room.getString("viewerToken")).body());
             assertEquals("Reader", info.getJsonArray("speakers").getJsonObject(0).getString("speaker"));
 
@@ -96,8 +103,8 @@ class WhipIngestTest {
     @Test
     void aClientThatVanishesWithoutDeleteStillGetsItsFinal() throws Exception {
         // A short grace period, so that the test need not wait the default ten seconds.
-        TestGateway quick = gw.withConfig(gw.config.withWebRtc(new WebRtcConfig(true, 0, 0, Duration.ofSeconds(2),
-                Duration.ofSeconds(1), 4)));
+        TestGateway quick = gw.withConfig(gw.config.withWebRtc(gw.config.webrtc().withDisconnectGrace(Duration.ofSeconds(1))
+                .withMaxSessions(4)));
         JsonObject room = quick.createRoom();
         String id = room.getString("room");
         SocketClient viewer = SocketClient.connect(quick.ws("/v1/rooms/" + id + "/captions"), room.getString("viewerToken"));
@@ -159,8 +166,10 @@ class WhipIngestTest {
     }
 
     @Test
-    void anAnswerNobodyUsesIsCleanedUp() throws Exception {
-        WebRtcConfig quick = new WebRtcConfig(true, 0, 0, Duration.ofSeconds(2), Duration.ofSeconds(2), 8);
+    void aClientThatNeverConnectsIsEndedAtTheConnectDeadline() throws Exception {
+        // A disconnection grace far longer than the test waits: only the connect deadline can end it.
+        WebRtcConfig quick = gw.config.webrtc().withConnectTimeout(Duration.ofSeconds(1))
+                .withDisconnectGrace(Duration.ofMinutes(5)).withMaxSessions(8);
         TestGateway g = gw.withConfig(gw.config.withWebRtc(quick));
         try {
             JsonObject room = g.createRoom();
@@ -181,13 +190,40 @@ class WhipIngestTest {
                 Thread.sleep(200);
             }
             info = new JsonObject(g.get("/v1/rooms/" + room.getString("room"), speaker).body());
-            assertTrue(info.getJsonArray("speakers").isEmpty(), "ended after the grace period: " + info.encode());
+            assertTrue(info.getJsonArray("speakers").isEmpty(), "ended at the connect deadline: " + info.encode());
+            assertTrue(g.server.metrics().render().contains("parley_client_errors_total{code=\"ice_timeout\"} 1"),
+                    "counted as an ICE timeout");
             HttpResponse<String> gone = http.send(HttpRequest.newBuilder(URI.create(g.http(location)))
                     .header("Authorization", "Bearer " + speaker).DELETE().build(), HttpResponse.BodyHandlers.ofString());
             assertError(gone, 404, "session_not_found");
             assertTrue(g.server.metrics().render().contains("parley_webrtc_sessions 0"), "no session left");
         } finally {
             g.server.close();
+        }
+    }
+
+    @Test
+    void withNoUdpPortToOpenTheOfferIsRefusedRatherThanAnsweredEmpty() throws Exception {
+        // The one media port allowed is held by another program: no candidate could be offered.
+        try (java.net.DatagramSocket squatter = new java.net.DatagramSocket(new java.net.InetSocketAddress(0))) {
+            int port = squatter.getLocalPort();
+            TestGateway g = gw.withConfig(gw.config.withWebRtc(gw.config.webrtc().withPorts(port + "-" + port)));
+            try {
+                JsonObject room = g.createRoom();
+                String speaker = room.getString("speakerToken");
+                HttpResponse<String> r;
+                try (WhipClient client = WhipClient.create(speaker)) {
+                    r = post(g.http("/v1/rooms/" + room.getString("room") + "/whip"), "application/sdp", client.offerSdp(), speaker);
+                }
+                assertError(r, 503, "no_ice_candidates");
+                assertEquals("5", r.headers().firstValue("Retry-After").orElse(""));
+                assertTrue(new JsonObject(r.body()).getString("message").contains("UDP port"), r::body);
+                JsonObject info = new JsonObject(g.get("/v1/rooms/" + room.getString("room"), speaker).body());
+                assertTrue(info.getJsonArray("speakers").isEmpty(), "nothing was opened: " + info.encode());
+                assertTrue(g.server.metrics().render().contains("parley_webrtc_sessions 0"));
+            } finally {
+                g.server.close();
+            }
         }
     }
 
