@@ -24,12 +24,13 @@ import io.parley.translate.apertium.ApertiumConfig;
  * @param webrtc      WebRTC ingest (WHIP)
  * @param neuralMt    neural translation models beside Apertium
  * @param routes      how translation routes are chosen: the most steps, the captions' time budget, the score table
+ * @param files       what a recorded file sent for transcription may be (size, length, decoder bounds)
  */
 public record GatewayConfig(String host, int port, String asrEngine, StreamingConfig whisper, SphinxConfig sphinx,
                             ApertiumConfig apertium, Limits limits, ConnectionLimits connections, RoomLimits rooms,
                             SecurityConfig security, StoreConfig store, AcceleratorConfig accelerator,
                             WebRtcConfig webrtc, NeuralMtConfig neuralMt,
-                            RoutingConfig routes) {
+                            RoutingConfig routes, FileLimits files) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -48,7 +49,7 @@ public record GatewayConfig(String host, int port, String asrEngine, StreamingCo
         }
         if (whisper == null || sphinx == null || apertium == null || limits == null || connections == null || rooms == null
                 || security == null || store == null || accelerator == null || webrtc == null || neuralMt == null
-                || routes == null) {
+                || routes == null || files == null) {
             throw new IllegalArgumentException("every part of the configuration must be given");
         }
     }
@@ -57,7 +58,7 @@ public record GatewayConfig(String host, int port, String asrEngine, StreamingCo
         return new GatewayConfig(DEFAULT_HOST, DEFAULT_PORT, "auto", StreamingConfig.defaults(), SphinxConfig.defaults(),
                 ApertiumConfig.defaults(), Limits.defaults(), ConnectionLimits.defaults(), RoomLimits.defaults(),
                 SecurityConfig.defaults(), StoreConfig.defaults(), AcceleratorConfig.defaults(), WebRtcConfig.defaults(),
-                NeuralMtConfig.defaults(), RoutingConfig.defaults());
+                NeuralMtConfig.defaults(), RoutingConfig.defaults(), FileLimits.defaults());
     }
 
     /**
@@ -70,67 +71,67 @@ public record GatewayConfig(String host, int port, String asrEngine, StreamingCo
 
     public GatewayConfig withHost(String h) {
         return new GatewayConfig(h, port, asrEngine, whisper, sphinx, apertium, limits, connections, rooms, security, store,
-                accelerator, webrtc, neuralMt, routes);
+                accelerator, webrtc, neuralMt, routes, files);
     }
 
     public GatewayConfig withPort(int p) {
         return new GatewayConfig(host, p, asrEngine, whisper, sphinx, apertium, limits, connections, rooms, security, store,
-                accelerator, webrtc, neuralMt, routes);
+                accelerator, webrtc, neuralMt, routes, files);
     }
 
     public GatewayConfig withAsr(String engine) {
         return new GatewayConfig(host, port, engine, whisper, sphinx, apertium, limits, connections, rooms, security, store,
-                accelerator, webrtc, neuralMt, routes);
+                accelerator, webrtc, neuralMt, routes, files);
     }
 
     public GatewayConfig withWhisper(StreamingConfig w) {
         return new GatewayConfig(host, port, asrEngine, w, sphinx, apertium, limits, connections, rooms, security, store,
-                accelerator, webrtc, neuralMt, routes);
+                accelerator, webrtc, neuralMt, routes, files);
     }
 
     public GatewayConfig withSphinx(SphinxConfig s) {
         return new GatewayConfig(host, port, asrEngine, whisper, s, apertium, limits, connections, rooms, security, store,
-                accelerator, webrtc, neuralMt, routes);
+                accelerator, webrtc, neuralMt, routes, files);
     }
 
     public GatewayConfig withLimits(Limits l) {
         return new GatewayConfig(host, port, asrEngine, whisper, sphinx, apertium, l, connections, rooms, security, store,
-                accelerator, webrtc, neuralMt, routes);
+                accelerator, webrtc, neuralMt, routes, files);
     }
 
     public GatewayConfig withConnections(ConnectionLimits c) {
         return new GatewayConfig(host, port, asrEngine, whisper, sphinx, apertium, limits, c, rooms, security, store,
-                accelerator, webrtc, neuralMt, routes);
+                accelerator, webrtc, neuralMt, routes, files);
     }
 
     public GatewayConfig withRooms(RoomLimits r) {
         return new GatewayConfig(host, port, asrEngine, whisper, sphinx, apertium, limits, connections, r, security, store,
-                accelerator, webrtc, neuralMt, routes);
+                accelerator, webrtc, neuralMt, routes, files);
     }
 
     public GatewayConfig withSecurity(SecurityConfig s) {
         return new GatewayConfig(host, port, asrEngine, whisper, sphinx, apertium, limits, connections, rooms, s, store,
-                accelerator, webrtc, neuralMt, routes);
+                accelerator, webrtc, neuralMt, routes, files);
     }
 
     public GatewayConfig withStore(StoreConfig s) {
         return new GatewayConfig(host, port, asrEngine, whisper, sphinx, apertium, limits, connections, rooms, security, s,
-                accelerator, webrtc, neuralMt, routes);
+                accelerator, webrtc, neuralMt, routes, files);
     }
 
     public GatewayConfig withAccelerator(AcceleratorConfig a) {
         return new GatewayConfig(host, port, asrEngine, whisper, sphinx, apertium, limits, connections, rooms, security, store,
-                a, webrtc, neuralMt, routes);
+                a, webrtc, neuralMt, routes, files);
     }
 
     public GatewayConfig withWebRtc(WebRtcConfig w) {
         return new GatewayConfig(host, port, asrEngine, whisper, sphinx, apertium, limits, connections, rooms, security, store,
-                accelerator, w, neuralMt, routes);
+                accelerator, w, neuralMt, routes, files);
     }
 
     public GatewayConfig withNeuralMt(NeuralMtConfig n) {
         return new GatewayConfig(host, port, asrEngine, whisper, sphinx, apertium, limits, connections, rooms, security, store,
-                accelerator, webrtc, n, routes);
+                accelerator, webrtc, n, routes, files);
     }
 
     public GatewayConfig withApiKey(String key) {
@@ -144,6 +145,11 @@ public record GatewayConfig(String host, int port, String asrEngine, StreamingCo
 
     public GatewayConfig withRoutes(RoutingConfig r) {
         return new GatewayConfig(host, port, asrEngine, whisper, sphinx, apertium, limits, connections, rooms, security, store,
-                accelerator, webrtc, neuralMt, r);
+                accelerator, webrtc, neuralMt, r, files);
+    }
+
+    public GatewayConfig withFiles(FileLimits f) {
+        return new GatewayConfig(host, port, asrEngine, whisper, sphinx, apertium, limits, connections, rooms, security, store,
+                accelerator, webrtc, neuralMt, routes, f);
     }
 }

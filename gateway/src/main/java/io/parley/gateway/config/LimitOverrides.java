@@ -9,13 +9,14 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * {@code --limit NAME=VALUE}: sets one field of {@link Limits}, {@link ConnectionLimits} or
- * {@link RoomLimits} by its name, so that every limit can be configured without an option of its
+ * {@code --limit NAME=VALUE}: sets one field of {@link Limits}, {@link ConnectionLimits},
+ * {@link RoomLimits} or {@link FileLimits} by its name, so that every limit can be configured without an option of its
  * own. The record's own checks then judge the value, as for the defaults.
  */
 final class LimitOverrides {
 
-    private static final List<Class<? extends Record>> RECORDS = List.of(Limits.class, ConnectionLimits.class, RoomLimits.class);
+    private static final List<Class<? extends Record>> RECORDS = List.of(Limits.class, ConnectionLimits.class, RoomLimits.class,
+            FileLimits.class);
 
     private LimitOverrides() {
     }
@@ -35,6 +36,9 @@ final class LimitOverrides {
         }
         if (has(RoomLimits.class, name)) {
             return config.withRooms(with(config.rooms(), name, value));
+        }
+        if (has(FileLimits.class, name)) {
+            return config.withFiles(with(config.files(), name, value));
         }
         throw new IllegalArgumentException("unknown limit '" + name + "'; the limits are: " + String.join(", ", names()));
     }
@@ -109,7 +113,7 @@ final class LimitOverrides {
     /** Every limit with its current value, for the documentation and {@code --help}. */
     static List<String> describe(GatewayConfig config) {
         List<String> out = new ArrayList<>();
-        for (Record r : List.of(config.limits(), config.connections(), config.rooms())) {
+        for (Record r : List.of(config.limits(), config.connections(), config.rooms(), config.files())) {
             for (RecordComponent c : r.getClass().getRecordComponents()) {
                 try {
                     Object v = c.getAccessor().invoke(r);

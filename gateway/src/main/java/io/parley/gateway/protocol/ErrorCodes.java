@@ -68,6 +68,18 @@ public final class ErrorCodes {
     /** Counted (not sent: WHIP has no channel back) when a session's ICE never connected in time. */
     public static final String ICE_TIMEOUT = "ice_timeout";
 
+    // Recorded files (Deepgram's and OpenAI's file APIs, parley transcribe)
+    /** The file could not be decoded: truncated, damaged, or not what its first bytes claim. */
+    public static final String CORRUPT_MEDIA = "corrupt_media";
+    /** The file holds no audio stream (a video without sound, an empty container). */
+    public static final String NO_AUDIO = "no_audio";
+    /** Longer than maxFileSeconds. */
+    public static final String MEDIA_TOO_LONG = "media_too_long";
+    /** Larger than maxUploadBytes. */
+    public static final String UPLOAD_TOO_LARGE = "upload_too_large";
+    /** This format needs ffmpeg, which is not installed. */
+    public static final String DECODER_UNAVAILABLE = "decoder_unavailable";
+
     // Raised by the engines and passed on unchanged (listed here so that every code is in one place).
     public static final String UNSUPPORTED_SAMPLE_RATE = "unsupported_sample_rate";
     public static final String UNSUPPORTED_CHANNELS = "unsupported_channels";
