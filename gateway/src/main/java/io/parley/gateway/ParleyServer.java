@@ -120,7 +120,9 @@ public final class ParleyServer {
             HttpServerOptions options = new HttpServerOptions()
                     .setHost(config.host())
                     .setPort(config.port())
-                    .setWebSocketSubProtocols(List.of(Credentials.PROTOCOL))
+                    // Parley's own token subprotocol, and Deepgram's ("token" or "bearer", then the credential)
+                    // for its browser clients.
+                    .setWebSocketSubProtocols(List.of(Credentials.PROTOCOL, "token", "bearer"))
                     .setMaxWebSocketFrameSize(config.limits().maxWebSocketFrameBytes())
                     .setMaxWebSocketMessageSize(config.limits().maxWebSocketFrameBytes())
                     .setIdleTimeout((int) config.connections().httpIdleTimeout().toSeconds())

@@ -84,22 +84,30 @@ final class ApiSupport {
      * presents it or an admin token for every room; otherwise answers 401 and returns false.
      */
     boolean operatorAccepted(RoutingContext ctx, String what) {
-        String presented = Credentials.token(ctx.request());
+        Optional<String> refused = operatorRefusal(Credentials.token(ctx.request()), what);
+        refused.ifPresent(message -> fail(ctx, 401, ErrorCodes.UNAUTHORIZED, message));
+        return refused.isEmpty();
+    }
+
+    /**
+     * Why {@code presented} (a credential however the client sent it) may not do what only an
+     * operator may, or empty when it may: the API key, an admin token, or anything at all on a
+     * server without an API key. For APIs that answer in another shape than Parley's.
+     */
+    Optional<String> operatorRefusal(String presented, String what) {
         if (apiKey.isEmpty() || isApiKey(presented)) {
-            return true;
+            return Optional.empty();
         }
         if (presented != null) {
             try {
                 if (tokens.verify(presented).isServerAdmin()) {
-                    return true;
+                    return Optional.empty();
                 }
             } catch (TokenRejected e) {
-                fail(ctx, 401, ErrorCodes.UNAUTHORIZED, what + " needs the server's API key or an admin token: " + e.getMessage());
-                return false;
+                return Optional.of(what + " needs the server's API key or an admin token: " + e.getMessage());
             }
         }
-        fail(ctx, 401, ErrorCodes.UNAUTHORIZED, what + " needs the server's API key (or an admin token) as a Bearer token");
-        return false;
+        return Optional.of(what + " needs the server's API key (or an admin token)");
     }
 
     /**
@@ -109,7 +117,11 @@ final class ApiSupport {
      * admin of every room. Never fails: refusals are in the result.
      */
     CompletableFuture<RoomAccess> access(HttpServerRequest req, String roomId, Role needed) {
-        String presented = Credentials.token(req);
+        return access(Credentials.token(req), roomId, needed);
+    }
+
+    /** As {@link #access(HttpServerRequest, String, Role)}, for a credential found however its client sends it. */
+    CompletableFuture<RoomAccess> access(String presented, String roomId, Role needed) {
         if (presented == null) {
             return done(RoomAccess.refused(401, ErrorCodes.UNAUTHORIZED,
                     "a room token is required (Authorization: Bearer ..., or the token query parameter)"));

@@ -17,6 +17,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.parley.gateway.files.AudioFileDecoder;
+import io.parley.gateway.files.FileJobs;
+import io.parley.gateway.files.FileTranscriber;
 import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 
@@ -62,7 +65,16 @@ public final class HttpApi {
                         HttpMethod.PATCH, HttpMethod.OPTIONS))
                 .allowedHeaders(java.util.Set.of("Authorization", "Content-Type", "If-Match"))
                 .exposedHeaders(java.util.Set.of("Location", "ETag", "Link", "Accept-Patch", "Retry-After")));
-        router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.connections().maxRequestBodyBytes()));
+        mountFileApis(router);
+        BodyHandler requestBodies = BodyHandler.create(false).setBodyLimit(config.connections().maxRequestBodyBytes());
+        // Recorded files have a body handler of their own (to disk, with the file limit), mounted above.
+        router.route("/v1/*").handler(ctx -> {
+            if (FILE_PATHS.contains(ctx.request().path())) {
+                ctx.next();
+            } else {
+                requestBodies.handle(ctx);
+            }
+        });
         new RoomsApi(vertx, config, engines, rooms, api).mount(router);
         new SocketsApi(vertx, config, engines, metrics, api).mount(router);
         router.get("/v1/languages").handler(this::languages);
@@ -78,6 +90,63 @@ public final class HttpApi {
         router.route().failureHandler(this::onFailure);
         return router;
     }
+
+    /** The APIs that take recorded files: their uploads go to disk, up to the file limit, not to memory. */
+    private static final java.util.Set<String> FILE_PATHS = java.util.Set.of("/v1/audio/transcriptions", "/v1/audio/translations",
+            "/v1/listen");
+
+    /** Recorded files (OpenAI's and Deepgram's file APIs) and Deepgram's live stream. */
+    private void mountFileApis(Router router) {
+        java.nio.file.Path uploads = config.store().dataDir().resolve("uploads");
+        sweep(uploads);
+        FileJobs jobs = new FileJobs(config.files().maxConcurrentFiles());
+        jobs.register(metrics);
+        FileTranscriber transcriber = new FileTranscriber(engines.recognizer(), engines.textTranslator(),
+                AudioFileDecoder.withSystemFfmpeg(config.files()), jobs);
+        BodyHandler files = BodyHandler.create(uploads.toString()).setBodyLimit(config.files().maxUploadBytes())
+                .setDeleteUploadedFilesOnEnd(true).setMergeFormAttributes(false);
+        OpenAiAudioApi openAi = new OpenAiAudioApi(vertx, transcriber, api, FILE_WORK,
+                engines.recognizer().translatesToEnglish(), engines.recognizer().languages());
+        java.util.Set<String> translatable = translatableLanguages();
+        DeepgramFileApi deepgramFiles = new DeepgramFileApi(vertx, transcriber, engines.recognizer(), translatable, api,
+                FILE_WORK, uploads, config.files().maxUploadBytes());
+        DeepgramLiveApi deepgramLive = new DeepgramLiveApi(vertx, engines, translatable, api, config.limits(),
+                metrics);
+        router.post("/v1/listen").handler(deepgramFiles::listen);
+        router.get("/v1/listen").handler(deepgramLive::listen);
+        for (String path : java.util.List.of("/v1/audio/transcriptions", "/v1/audio/translations")) {
+            router.post(path).handler(files).failureHandler(ctx -> OpenAiAudioApi.error(ctx,
+                    ctx.statusCode() == 413 ? 413 : 400, "invalid_request_error", "file",
+                    ctx.statusCode() == 413 ? ErrorCodes.UPLOAD_TOO_LARGE : ErrorCodes.INVALID_REQUEST,
+                    ctx.statusCode() == 413 ? "the upload is larger than this server takes ("
+                            + config.files().maxUploadBytes() / (1024 * 1024) + " MiB); raise --limit maxUploadBytes"
+                            : "the upload could not be read"));
+        }
+        router.post("/v1/audio/transcriptions").handler(openAi::transcriptions);
+        router.post("/v1/audio/translations").handler(openAi::translations);
+    }
+
+    /**
+     * Uploads left by a gateway that stopped mid-request (a crash, kill -9): nobody will read them.
+     * Only this gateway uses its data folder (it holds the folder's lock), so all of them go.
+     */
+    private static void sweep(java.nio.file.Path uploads) {
+        try (var files = java.nio.file.Files.list(uploads)) {
+            files.forEach(f -> {
+                try {
+                    java.nio.file.Files.deleteIfExists(f);
+                } catch (java.io.IOException ignored) {
+                    // tried again at the next start
+                }
+            });
+        } catch (java.io.IOException noFolderYet) {
+            // nothing to sweep
+        }
+    }
+
+    /** Files are transcribed on threads of their own: a file takes minutes, and blocks on its decoder. */
+    private static final java.util.concurrent.ExecutorService FILE_WORK =
+            java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("parley-file-", 0).factory());
 
     /** The door: limits first, then, while the server drains, nothing new but health and metrics. */
     private void admit(RoutingContext ctx) {
