@@ -91,6 +91,27 @@ test('live: interim and final Results with words and times, SpeechStarted, Utter
   assert.ok(Math.abs(metadata.duration - (pcm.length / 32000 + 1.5)) < 0.5, JSON.stringify(metadata));
 });
 
+test('live: Ogg Opus (encoding=opus), as a browser\'s MediaRecorder writes it, sent in chunks cut anywhere', async () => {
+  const ogg = path.join(dir, 'live.ogg');
+  ffmpeg(['-i', speech.wav, '-af', 'apad=pad_dur=1.5', '-c:a', 'libopus', '-b:a', '32k', ogg]);
+  const bytes = fs.readFileSync(ogg);
+  const socket = await client().listen.v1.connect({ model: 'nova-3', language: 'en', encoding: 'opus', reconnectAttempts: 0 });
+  const messages = [];
+  socket.on('message', (m) => messages.push(m));
+  const closed = new Promise((resolve) => socket.on('close', resolve));
+  socket.connect();
+  await socket.waitForOpen();
+  for (let at = 0; at < bytes.length; at += 1000) {
+    socket.sendMedia(bytes.subarray(at, Math.min(bytes.length, at + 1000)));
+    await sleep(20);
+  }
+  socket.sendCloseStream({ type: 'CloseStream' });
+  await Promise.race([closed, sleep(60_000)]);
+  const heard = messages.filter((m) => m.type === 'Results' && m.is_final)
+    .map((m) => m.channel.alternatives[0].transcript).join(' ');
+  assert.ok(wordErrorRate(speech.reference, heard) <= WER_BOUND, heard);
+});
+
 test('live into a Parley room: the Deepgram client gets its Results while a widget viewer reads Spanish', async () => {
   const res = await fetch(`${gateway.url}/v1/rooms`, { method: 'POST', headers: { Authorization: `Bearer ${KEY}` } });
   assert.equal(res.status, 201);

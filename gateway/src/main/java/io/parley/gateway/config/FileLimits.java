@@ -16,12 +16,21 @@ import java.time.Duration;
  * @param decoderMemoryBytes address space the decoder may take
  * @param maxConcurrentFiles files transcribed at once in the whole server; more wait in line
  *                           and get {@code 503} when the line is full
+ * @param allowUrlSources    whether Deepgram's {@code {"url": ...}} requests are served: the
+ *                           gateway then fetches whatever http(s) address a client names, its
+ *                           own network's included, so it is off unless an operator trusts the
+ *                           clients that hold the key
  */
 public record FileLimits(long maxUploadBytes, double maxFileSeconds, Duration decoderCpuTime, long decoderMemoryBytes,
-                         int maxConcurrentFiles) {
+                         int maxConcurrentFiles, boolean allowUrlSources) {
 
     public static FileLimits defaults() {
-        return new FileLimits(1024L * 1024 * 1024, 4 * 3600, Duration.ofMinutes(5), 1024L * 1024 * 1024, 2);
+        return new FileLimits(1024L * 1024 * 1024, 4 * 3600, Duration.ofMinutes(5), 1024L * 1024 * 1024, 2, false);
+    }
+
+    public FileLimits(long maxUploadBytes, double maxFileSeconds, Duration decoderCpuTime, long decoderMemoryBytes,
+                      int maxConcurrentFiles) {
+        this(maxUploadBytes, maxFileSeconds, decoderCpuTime, decoderMemoryBytes, maxConcurrentFiles, false);
     }
 
     public FileLimits {

@@ -107,6 +107,12 @@ final class LimitOverrides {
         if (type == Duration.class) {
             return Durations.parse("--limit " + name, value);
         }
+        if (type == boolean.class) {
+            if (!value.equals("true") && !value.equals("false")) {
+                throw new IllegalArgumentException("--limit " + name + " takes true or false, not '" + value + "'");
+            }
+            return Boolean.parseBoolean(value);
+        }
         throw new IllegalStateException("no parser for " + type);
     }
 

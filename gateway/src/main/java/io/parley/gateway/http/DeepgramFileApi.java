@@ -30,7 +30,7 @@ import java.util.concurrent.Executor;
  * Deepgram's pre-recorded transcription, {@code POST /v1/listen} with the audio as the body,
  * answered in Deepgram's response shape; {@code ?translate=es,pt} (Parley's extension) adds a
  * {@code translations} list to the alternative and to each utterance. A {@code {"url": ...}}
- * body is refused: this server does not fetch audio from addresses a client names.
+ * body is refused unless the operator allowed URL sources ({@link UrlSource}).
  */
 final class DeepgramFileApi {
 
@@ -42,9 +42,10 @@ final class DeepgramFileApi {
     private final Executor work;
     private final Path uploads;
     private final long maxUploadBytes;
+    private final boolean allowUrls;
 
     DeepgramFileApi(Vertx vertx, FileTranscriber transcriber, SpeechRecognizer recognizer, Set<String> translatable,
-                    ApiSupport api, Executor work, Path uploads, long maxUploadBytes) {
+                    ApiSupport api, Executor work, Path uploads, long maxUploadBytes, boolean allowUrls) {
         this.vertx = vertx;
         this.transcriber = transcriber;
         this.recognizer = recognizer;
@@ -53,6 +54,7 @@ final class DeepgramFileApi {
         this.work = work;
         this.uploads = uploads;
         this.maxUploadBytes = maxUploadBytes;
+        this.allowUrls = allowUrls;
     }
 
     void listen(RoutingContext ctx) {
@@ -70,12 +72,47 @@ final class DeepgramFileApi {
             return;
         }
         String type = String.valueOf(ctx.request().getHeader("Content-Type")).toLowerCase(Locale.ROOT);
+        var context = vertx.getOrCreateContext();
         if (type.startsWith("application/json")) {
-            error(ctx, 400, ErrorCodes.INVALID_REQUEST, "this server transcribes audio sent as the request body; it does"
-                    + " not fetch audio from a URL (send the file itself, with any audio Content-Type)", requestId);
+            if (!allowUrls) {
+                error(ctx, 400, ErrorCodes.INVALID_REQUEST, "this server does not fetch audio from a URL (an operator may"
+                        + " allow it with --limit allowUrlSources=true); send the file itself as the body, with any audio"
+                        + " Content-Type", requestId);
+                return;
+            }
+            ctx.request().body().onComplete(body -> {
+                String url;
+                try {
+                    if (body.failed() || body.result().length() > 8192) {
+                        throw new IllegalArgumentException();
+                    }
+                    url = new JsonObject(body.result()).getString("url");
+                    if (url == null || url.isBlank()) {
+                        throw new IllegalArgumentException();
+                    }
+                } catch (RuntimeException e) {
+                    error(ctx, 400, ErrorCodes.BAD_JSON, "a JSON body is {\"url\": \"https://...\"}", requestId);
+                    return;
+                }
+                CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return UrlSource.fetch(url, uploads, maxUploadBytes);
+                    } catch (Exception e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                }, work).whenComplete((file, e) -> context.runOnContext(v -> {
+                    if (e != null) {
+                        Throwable cause = ApiSupport.cause(e);
+                        MediaRefused m = cause instanceof MediaRefused r ? r
+                                : new MediaRefused(ErrorCodes.INTERNAL, 500, "the URL could not be fetched");
+                        error(ctx, m.status(), m.code(), m.getMessage(), requestId);
+                        return;
+                    }
+                    transcribe(ctx, file, options, requestId);
+                }));
+            });
             return;
         }
-        var context = vertx.getOrCreateContext();
         RawUpload.toFile(vertx, ctx.request(), uploads, maxUploadBytes).onComplete(upload -> {
             if (upload.failed()) {
                 if (upload.cause() instanceof RawUpload.TooLarge) {
@@ -86,34 +123,39 @@ final class DeepgramFileApi {
                 }
                 return;
             }
-            Path file = upload.result();
-            FileTranscriber.Request request = new FileTranscriber.Request(options.language(),
-                    SessionOptions.Task.TRANSCRIBE, options.hints(), options.translate());
-            CompletableFuture.supplyAsync(() -> {
-                try {
-                    return new Object[]{transcriber.transcribe(file, request, done -> { }), sha256(file)};
-                } catch (Exception e) {
-                    throw new java.util.concurrent.CompletionException(e);
-                } finally {
-                    try {
-                        Files.deleteIfExists(file);
-                    } catch (java.io.IOException ignored) {
-                        // a temporary file; the data folder's uploads are swept at start
-                    }
-                }
-            }, work).whenComplete((result, e) -> context.runOnContext(v -> {
-                if (e != null) {
-                    Throwable cause = ApiSupport.cause(e);
-                    if (cause instanceof MediaRefused m) {
-                        error(ctx, m.status(), m.code(), m.getMessage(), requestId);
-                    } else {
-                        error(ctx, 500, ErrorCodes.INTERNAL, "transcription failed", requestId);
-                    }
-                    return;
-                }
-                ApiSupport.json(ctx, 200, response((FileTranscript) result[0], (String) result[1], options, requestId));
-            }));
+            transcribe(ctx, upload.result(), options, requestId);
         });
+    }
+
+    /** Transcribes a file that is on disk now, deletes it, and answers. */
+    private void transcribe(RoutingContext ctx, Path file, DeepgramOptions options, String requestId) {
+        var context = vertx.getOrCreateContext();
+        FileTranscriber.Request request = new FileTranscriber.Request(options.language(),
+                SessionOptions.Task.TRANSCRIBE, options.hints(), options.translate());
+        CompletableFuture.supplyAsync(() -> {
+            try {
+                return new Object[]{transcriber.transcribe(file, request, done -> { }), sha256(file)};
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            } finally {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (java.io.IOException ignored) {
+                    // a temporary file; the data folder's uploads are swept at start
+                }
+            }
+        }, work).whenComplete((result, e) -> context.runOnContext(v -> {
+            if (e != null) {
+                Throwable cause = ApiSupport.cause(e);
+                if (cause instanceof MediaRefused m) {
+                    error(ctx, m.status(), m.code(), m.getMessage(), requestId);
+                } else {
+                    error(ctx, 500, ErrorCodes.INTERNAL, "transcription failed", requestId);
+                }
+                return;
+            }
+            ApiSupport.json(ctx, 200, response((FileTranscript) result[0], (String) result[1], options, requestId));
+        }));
     }
 
     private JsonObject response(FileTranscript t, String sha, DeepgramOptions options, String requestId) {

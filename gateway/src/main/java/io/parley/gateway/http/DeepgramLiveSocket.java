@@ -7,6 +7,7 @@ import io.parley.speech.audio.AudioDecoder;
 import io.parley.speech.audio.AudioEncoding;
 import io.parley.speech.audio.AudioFormatException;
 import io.parley.speech.audio.AudioStreamFormat;
+import io.parley.speech.audio.OggOpusStreamDecoder;
 import io.parley.speech.recognizer.RecognitionListener;
 import io.parley.speech.recognizer.RecognizerException;
 import io.parley.speech.recognizer.RecognizerSession;
@@ -86,7 +87,9 @@ final class DeepgramLiveSocket {
 
     /** Opens the first recognizer session; blocks, so it runs off the event loop. */
     void openSession() throws RecognizerException {
-        if (options.encoding().isPresent()) {
+        if (options.encoding().filter("opus"::equals).isPresent()) {
+            decoder = new OggOpusStreamDecoder();
+        } else if (options.encoding().isPresent()) {
             decoder = decoderFor(options.sampleRate(), options.channels());
         }
         session = open();

@@ -1,5 +1,6 @@
 package io.parley.gateway.http;
 
+import io.parley.speech.audio.AudioStreamFormat;
 import io.parley.speech.recognizer.SessionOptions;
 import io.vertx.core.MultiMap;
 
@@ -18,7 +19,7 @@ import java.util.Set;
  *
  * @param model       the model the client asked for: reported back, never refused
  * @param language    the recognizer's language, or {@code auto} ({@code multi}, {@code detect_language=true})
- * @param encoding    {@code linear16}, or empty for audio in a container (a WAV header is read)
+ * @param encoding    {@code linear16}, {@code opus} (Ogg Opus), or empty for audio in a WAV container
  * @param sampleRate  with {@code linear16}, required
  * @param channels    interleaved channels, mixed to one
  * @param interim     {@code interim_results}: partials as {@code is_final: false}
@@ -67,15 +68,17 @@ record DeepgramOptions(String model, String language, Optional<String> encoding,
             language = base;
         }
         Optional<String> encoding = Optional.ofNullable(q.get("encoding")).map(e -> e.strip().toLowerCase(Locale.ROOT));
-        if (encoding.isPresent() && !encoding.get().equals("linear16")) {
+        if (encoding.isPresent() && !encoding.get().equals("linear16") && !encoding.get().equals("opus")) {
             throw new Invalid("unknown_format", "encoding '" + clip(encoding.get()) + "' is not supported here: stream"
-                    + " linear16 (with sample_rate), or audio in a WAV container without encoding");
+                    + " linear16 (with sample_rate), opus (Ogg Opus), or audio in a WAV container without encoding");
         }
-        int rate = integer(q, "sample_rate", 0, 8000, 192_000);
-        if (encoding.isPresent() && rate == 0) {
-            throw new Invalid("unsupported_sample_rate", "encoding=linear16 needs sample_rate (8000 to 192000)");
+        int rate = integer(q, "sample_rate", 0, 8000, 48_000);
+        boolean pcm = encoding.isPresent() && encoding.get().equals("linear16");
+        if (pcm && !AudioStreamFormat.PCM_RATES.contains(rate)) {
+            throw new Invalid("unsupported_sample_rate", "encoding=linear16 needs sample_rate, one of "
+                    + AudioStreamFormat.PCM_RATES.stream().sorted().toList() + (rate == 0 ? "" : ", not " + rate));
         }
-        int channels = integer(q, "channels", 1, 1, 8);
+        int channels = integer(q, "channels", 1, 1, 2);
         boolean interim = bool(q, "interim_results");
         OptionalInt utteranceEnd = q.contains("utterance_end_ms")
                 ? OptionalInt.of(integer(q, "utterance_end_ms", 1000, 1000, 5000)) : OptionalInt.empty();

@@ -109,7 +109,7 @@ public final class HttpApi {
                 engines.recognizer().translatesToEnglish(), engines.recognizer().languages());
         java.util.Set<String> translatable = translatableLanguages();
         DeepgramFileApi deepgramFiles = new DeepgramFileApi(vertx, transcriber, engines.recognizer(), translatable, api,
-                FILE_WORK, uploads, config.files().maxUploadBytes());
+                FILE_WORK, uploads, config.files().maxUploadBytes(), config.files().allowUrlSources());
         DeepgramLiveApi deepgramLive = new DeepgramLiveApi(vertx, engines, translatable, api, config.limits(),
                 metrics);
         router.post("/v1/listen").handler(deepgramFiles::listen);

@@ -42,6 +42,11 @@ class DeepgramOptionsTest {
     }
 
     @Test
+    void opusNeedsNoRate() throws Exception {
+        assertEquals("opus", parse("encoding=opus").encoding().orElseThrow());
+    }
+
+    @Test
     void multiAndDetectionMeanAuto() throws Exception {
         assertEquals("auto", parse("language=multi").language());
         assertEquals("auto", parse("detect_language=true").language());
@@ -60,6 +65,8 @@ class DeepgramOptionsTest {
     @Test
     void whatCannotBeServedIsRefusedWithAStableCode() {
         assertEquals("unknown_format", assertThrows(DeepgramOptions.Invalid.class, () -> parse("encoding=amr-wb&sample_rate=16000")).code());
+        assertEquals("unsupported_sample_rate", assertThrows(DeepgramOptions.Invalid.class,
+                () -> parse("encoding=linear16&sample_rate=44000")).code());
         assertEquals("unsupported_sample_rate", assertThrows(DeepgramOptions.Invalid.class, () -> parse("encoding=linear16")).code());
         assertEquals("unsupported_sample_rate", assertThrows(DeepgramOptions.Invalid.class,
                 () -> parse("encoding=linear16&sample_rate=44")).code());
