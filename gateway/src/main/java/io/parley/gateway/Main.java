@@ -40,7 +40,19 @@ public final class Main {
             System.exit(1);
             return;
         }
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx;
+        try {
+            if (config.cluster().enabled()) {
+                System.out.println("  fleet: joining " + String.join(",", config.cluster().members()) + " as "
+                        + config.cluster().host() + ":" + config.cluster().port() + " ...");
+            }
+            vertx = config.cluster().enabled() ? io.parley.gateway.fleet.ClusterStart.vertx(config.cluster()) : Vertx.vertx();
+        } catch (RuntimeException e) {
+            System.err.println("parley: " + e.getMessage());
+            engines.close();
+            System.exit(1);
+            return;
+        }
         ParleyServer server;
         try {
             server = ParleyServer.start(vertx, config, engines, line -> System.out.println("  " + line));
@@ -113,7 +125,12 @@ public final class Main {
             System.err.println("parley: the shutdown did not finish cleanly: " + e.getMessage());
         }
         engines.close();
-        vertx.close();
+        try {
+            // A node of a fleet leaves the cluster here, after its drain.
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            System.err.println("parley: closing Vert.x: " + e.getMessage());
+        }
         watchdog.interrupt();
         System.out.println("parley: stopped");
     }

@@ -4,6 +4,7 @@ import io.parley.gateway.auth.TokenKeys;
 import io.parley.gateway.auth.TokenService;
 import io.parley.gateway.config.GatewayConfig;
 import io.parley.gateway.engines.Engines;
+import io.parley.gateway.fleet.Fleet;
 import io.parley.gateway.http.HttpApi;
 import io.parley.gateway.metrics.GatewayMetrics;
 import io.parley.gateway.net.ConnectionGuard;
@@ -54,11 +55,14 @@ public final class ParleyServer {
     private final ExecutorService roomWork;
     private final ExecutorService blocking;
     private final long[] timers;
+    private final Fleet fleet;
     private volatile boolean draining;
 
     private ParleyServer(Vertx vertx, GatewayConfig config, DataFolder dataFolder, Store store, TokenService tokens,
                          RoomRegistry rooms, GatewayMetrics metrics, ConnectionGuard guard, WhipSessions whip,
-                         HttpServer server, ExecutorService roomWork, ExecutorService blocking, long[] timers) {
+                         HttpServer server, ExecutorService roomWork, ExecutorService blocking, long[] timers,
+                         Fleet fleet) {
+        this.fleet = fleet;
         this.vertx = vertx;
         this.config = config;
         this.dataFolder = dataFolder;
@@ -111,10 +115,12 @@ public final class ParleyServer {
                     Thread.ofPlatform().name("parley-room-", 0).daemon().factory());
             // Engines may block the thread that hands them work (a pipe to Apertium, libwebrtc's calls).
             blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("parley-blocking-", 0).factory());
+            Fleet fleet = config.cluster().enabled()
+                    ? new Fleet(vertx, config, store, engines, metrics, roomWork, blocking) : null;
             Room.Services services = new Room.Services(store, engines.textTranslator(), blocking, roomWork, metrics,
-                    config.rooms().policy());
+                    config.rooms().policy(), fleet);
             RoomRegistry rooms = new RoomRegistry(services, config.rooms().maxRooms());
-            registerGauges(metrics, rooms, engines);
+            registerGauges(metrics, rooms, engines, fleet);
             io.parley.gateway.metrics.ProcessGauges.register(metrics);
 
             HttpServerOptions options = new HttpServerOptions()
@@ -147,7 +153,7 @@ public final class ParleyServer {
             HttpServer server = vertx.createHttpServer(options)
                     .connectionHandler(guard.onConnection())
                     .requestHandler(new HttpApi(vertx, config, engines, rooms, tokens, metrics, whip, guard,
-                            () -> self[0] != null && self[0].draining).router());
+                            () -> self[0] != null && self[0].draining, fleet).router());
             long sweeper = vertx.setPeriodic(60_000, id -> {
                 rooms.sweep(config.rooms().roomIdleTimeout(), config.security().maxTokenLifetime());
                 guard.sweep();
@@ -156,7 +162,13 @@ public final class ParleyServer {
             long whipSweeper = vertx.setPeriodic(1_000, id -> whip.endAbandoned());
             HttpServer listening = server.listen().await(30, TimeUnit.SECONDS);
             self[0] = new ParleyServer(vertx, config, folder, store, tokens, rooms, metrics, guard, whip, listening,
-                    roomWork, blocking, new long[]{sweeper, channelSweeper, whipSweeper});
+                    roomWork, blocking, new long[]{sweeper, channelSweeper, whipSweeper}, fleet);
+            if (fleet != null) {
+                String url = (config.security().tls() ? "https" : "http") + "://" + config.host() + ":" + listening.actualPort();
+                fleet.start(rooms, () -> url);
+                progress.accept("fleet: node " + fleet.nodeId() + ", role " + fleet.role().label() + "; "
+                        + fleet.nodes().size() + " node(s) seen so far");
+            }
             // Retention and idle rooms are looked at once at start too: a gateway down for a week
             // has work waiting.
             rooms.sweep(config.rooms().roomIdleTimeout(), config.security().maxTokenLifetime());
@@ -179,7 +191,7 @@ public final class ParleyServer {
         }
     }
 
-    private static void registerGauges(GatewayMetrics metrics, RoomRegistry rooms, Engines engines) {
+    private static void registerGauges(GatewayMetrics metrics, RoomRegistry rooms, Engines engines, Fleet fleet) {
         metrics.gauge("parley_rooms", "Rooms loaded (open and in use since start).", rooms::size);
         metrics.gauge("parley_speaker_streams", "Speaker streams being recognised.",
                 () -> engines.recognizer().stats().activeSessions());
@@ -195,7 +207,7 @@ public final class ParleyServer {
         metrics.gauge("parley_translation_queue_depth", "Texts waiting for a translation engine.",
                 engines::translationQueueDepth);
         metrics.gauge("parley_viewer_queue_bytes", "Caption bytes waiting for viewers' connections to take them.",
-                () -> rooms.loadedRooms().stream().mapToLong(Room::unsentBytes).sum());
+                () -> fleet != null ? fleet.unsentBytes() : rooms.loadedRooms().stream().mapToLong(Room::unsentBytes).sum());
     }
 
     public int port() {
@@ -248,6 +260,17 @@ public final class ParleyServer {
         // streams, so that libwebrtc never delivers a frame to a recognizer session that has ended.
         whip.endAll("the server is shutting down");
         long bound = config.rooms().drainTimeout().toMillis() * 2 + 2000;
+        if (fleet != null) {
+            // Speakers connected here finish first (on whichever worker runs them, this one
+            // included), then the streams of other edges that run here move to other workers.
+            return fleet.drainEdge(RECONNECT_AFTER_MS, config.rooms().drainTimeout().toMillis())
+                    .thenCompose(v -> rooms.drainAll(RECONNECT_AFTER_MS))
+                    .completeOnTimeout(null, bound, TimeUnit.MILLISECONDS)
+                    .exceptionally(e -> {
+                        LOG.log(Level.WARNING, "draining the node failed", e);
+                        return null;
+                    });
+        }
         return rooms.drainAll(RECONNECT_AFTER_MS)
                 .completeOnTimeout(null, bound, TimeUnit.MILLISECONDS)
                 .exceptionally(e -> {
@@ -261,6 +284,9 @@ public final class ParleyServer {
         draining = true;
         for (long timer : timers) {
             vertx.cancelTimer(timer);
+        }
+        if (fleet != null) {
+            fleet.stop();
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
         // The rest blocks (threads to join, files to close): not on the event loop that completes the shutdown.

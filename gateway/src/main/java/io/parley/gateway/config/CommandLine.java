@@ -75,6 +75,13 @@ public final class CommandLine {
         int threads = acc.threads();
         Path tlsCert = null;
         Path tlsKey = null;
+        // The fleet's options are checked together once all are read (one may need another).
+        boolean clusterOn = false;
+        List<String> members = new ArrayList<>();
+        int clusterPort = ClusterConfig.DEFAULT_PORT;
+        String clusterHost = "127.0.0.1";
+        Path hazelcastFile = null;
+        String role = "all";
         String[] a = args.toArray(String[]::new);
         for (int i = 0; i < a.length; i++) {
             String o = a[i];
@@ -126,6 +133,12 @@ public final class CommandLine {
                 case "--mt-caption-budget-ms" -> c = c.withRoutes(c.routes().withPolicy(new io.parley.translate.routing.RoutePolicy(
                         c.routes().policy().maxHops(), integer(o, value(a, ++i, o)))));
                 case "--mt-route-table" -> c = c.withRoutes(c.routes().withTable(Path.of(value(a, ++i, o))));
+                case "--cluster" -> clusterOn = true;
+                case "--cluster-members" -> members.add(value(a, ++i, o));
+                case "--cluster-port" -> clusterPort = integer(o, value(a, ++i, o));
+                case "--cluster-host" -> clusterHost = value(a, ++i, o);
+                case "--cluster-config" -> hazelcastFile = Path.of(value(a, ++i, o));
+                case "--role" -> role = value(a, ++i, o);
                 case "--accelerator" -> backend = value(a, ++i, o);
                 case "--device" -> device = value(a, ++i, o);
                 case "--threads" -> threads = integer(o, value(a, ++i, o));
@@ -135,6 +148,15 @@ public final class CommandLine {
         if (tlsCert != null || tlsKey != null) {
             c = c.withSecurity(c.security().withTls(tlsCert, tlsKey));
         }
+        ClusterConfig cluster = ClusterConfig.defaults().withPort(clusterPort).withHost(clusterHost);
+        for (String m : members) {
+            cluster = cluster.withMembers(m);
+        }
+        if (hazelcastFile != null) {
+            cluster = cluster.withHazelcastConfig(hazelcastFile);
+        }
+        cluster = cluster.withEnabled(clusterOn).withRole(role);
+        c = c.withCluster(cluster.checked());
         return c.withWhisper(whisper).withSphinx(sphinx).withAccelerator(new AcceleratorConfig(backend, threads, device));
     }
 

@@ -41,9 +41,13 @@ public final class HttpApi {
     private final WhipApi whip;
     private final ConnectionGuard guard;
     private final BooleanSupplier draining;
+    private final io.parley.gateway.fleet.Fleet fleet;
 
+    /** @param fleet the fleet this node is part of; null when it runs alone */
     public HttpApi(Vertx vertx, GatewayConfig config, Engines engines, RoomRegistry rooms, TokenService tokens,
-                   GatewayMetrics metrics, WhipSessions whipSessions, ConnectionGuard guard, BooleanSupplier draining) {
+                   GatewayMetrics metrics, WhipSessions whipSessions, ConnectionGuard guard, BooleanSupplier draining,
+                   io.parley.gateway.fleet.Fleet fleet) {
+        this.fleet = fleet;
         this.vertx = vertx;
         this.config = config;
         this.engines = engines;
@@ -80,6 +84,7 @@ public final class HttpApi {
         router.get("/v1/languages").handler(this::languages);
         whip.mount(router);
         new TranslateApi(vertx, engines.textTranslator(), translatableLanguages(), api, rooms.services().translations()).mount(router);
+        new ClusterApi(api, fleet).mount(router);
         router.get("/healthz").handler(this::health);
         router.get("/metrics").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")

@@ -7,7 +7,7 @@ import java.util.Arrays;
  * recognizer must hear again so that the utterance under way is not lost. Bounded: past
  * {@code maxSeconds} the oldest samples go (an utterance that long is closed by the engine anyway).
  */
-final class AudioSinceFinal {
+public final class AudioSinceFinal {
 
     private final int rate;
     private final int capacity;
@@ -16,12 +16,12 @@ final class AudioSinceFinal {
     /** Stream sample index of samples[0]. */
     private long start;
 
-    AudioSinceFinal(int rate, double maxSeconds) {
+    public AudioSinceFinal(int rate, double maxSeconds) {
         this.rate = rate;
         this.capacity = (int) Math.max(rate, Math.round(maxSeconds * rate));
     }
 
-    void append(float[] in, int offset, int n) {
+    public void append(float[] in, int offset, int n) {
         if (n > capacity) {
             offset += n - capacity;
             start += length + (n - capacity);
@@ -38,7 +38,7 @@ final class AudioSinceFinal {
     }
 
     /** Forgets the audio before {@code seconds} of the stream (the end of a final). */
-    void dropBefore(double seconds) {
+    public void dropBefore(double seconds) {
         long sample = Math.round(seconds * rate);
         if (sample > start) {
             dropSamples((int) Math.min(length, sample - start));
@@ -52,11 +52,11 @@ final class AudioSinceFinal {
     }
 
     /** Where the kept audio starts, in seconds of the stream. */
-    double startSeconds() {
+    public double startSeconds() {
         return start / (double) rate;
     }
 
-    float[] samples() {
+    public float[] samples() {
         return Arrays.copyOf(samples, length);
     }
 }

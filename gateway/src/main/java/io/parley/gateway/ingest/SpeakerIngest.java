@@ -26,7 +26,8 @@ import java.util.function.Consumer;
  * <p>Opening a recognizer session may take a while (a decoder to build), so it is never called
  * on an event loop.
  *
- * @param stream   the room's side: captions, segments, lifecycle
+ * @param stream   the room's side: captions, segments, lifecycle (null when the stream is
+ *                 recognised on another node of a fleet)
  * @param session  the recognizer's side: 16 kHz samples in
  * @param language the language the session recognises (an ISO code, or {@code auto})
  */
@@ -59,20 +60,38 @@ public record SpeakerIngest(SpeakerStream stream, RecognizerSession session, Str
                     + " engine does not recognise '" + requestedLanguage + "'; it knows " + recognizer.languages()
                     + (recognizer.identifiesLanguage() ? " and auto" : ""));
         }
+        if (room.fleet() instanceof SpeakerPlacement fleet) {
+            return fleet.openElsewhere(room, language.get(), speaker, echo, streamId, onError, onEnded, ending);
+        }
+        return openHere(room, engines, metrics, language.get(), speaker, echo, streamId, onError, onEnded, ending,
+                room.secondsSinceCreation());
+    }
+
+    /**
+     * Opens the stream on this node's own recognizer, the language resolved: every stream of a
+     * gateway that runs alone, and on a fleet's worker the streams placed on it.
+     *
+     * @param startOffset seconds from the room's creation to the start of the stream's audio
+     */
+    public static SpeakerIngest openHere(Room room, Engines engines, GatewayMetrics metrics, String language,
+                                         String speaker, CaptionSink echo, String streamId,
+                                         Consumer<RecognizerException> onError, Runnable onEnded,
+                                         SpeakerStream.Ending ending, double startOffset) throws IngestRefused {
+        SpeechRecognizer recognizer = engines.recognizer();
         SpeakerStream stream;
         try {
-            stream = room.addSpeaker(speaker, language.get(), echo);
+            stream = room.addSpeaker(speaker, language, echo, startOffset);
         } catch (RoomRefusal e) {
             throw new IngestRefused(e.code(), e.getMessage());
         }
         try {
             stream.onLifecycle(onError, onEnded, ending);
             // The room's glossary terms are the recognizer's hints, read again at each utterance.
-            RecognizerSession session = RestartingSession.open(recognizer, new SessionOptions(language.get(),
+            RecognizerSession session = RestartingSession.open(recognizer, new SessionOptions(language,
                     room.id() + "-" + streamId, room.settings().task(), () -> room.glossary().terms(),
                     engines.englishFromSpeech()), stream, REPLAY_SECONDS,
                     metrics::recognizerRestarted);
-            return new SpeakerIngest(stream, session, language.get());
+            return new SpeakerIngest(stream, session, language);
         } catch (RecognizerException e) {
             stream.abandon();
             throw new IngestRefused(e.code(), e.getMessage());

@@ -26,7 +26,17 @@ public final class GatewayMetrics {
     private final Map<String, AtomicLong> errors = new ConcurrentHashMap<>();
     private final Map<String, Gauge> gauges = new LinkedHashMap<>();
 
+    private final Map<String, Counter> counters = new LinkedHashMap<>();
+
     private record Gauge(String help, DoubleSupplier value) {
+    }
+
+    private record Counter(String help, AtomicLong value) {
+    }
+
+    /** A counter of a part that only some gateways have (the fleet's), made on first use. */
+    public synchronized AtomicLong counter(String name, String help) {
+        return counters.computeIfAbsent(name, n -> new Counter(help, new AtomicLong())).value();
     }
 
     /** Registers a gauge read at every scrape. */
@@ -108,6 +118,7 @@ public final class GatewayMetrics {
         errors.forEach((code, n) -> byCode.put("code=\"" + code + "\"", n.get()));
         counter(out, "parley_client_errors_total", "Errors returned to clients, by code.", byCode);
         synchronized (this) {
+            counters.forEach((name, c) -> counter(out, name, c.help(), Map.of("", c.value().get())));
             gauges.forEach((name, g) -> {
                 out.append("# HELP ").append(name).append(' ').append(g.help()).append('\n');
                 out.append("# TYPE ").append(name).append(" gauge\n");

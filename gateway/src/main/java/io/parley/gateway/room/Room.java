@@ -38,7 +38,13 @@ public final class Room {
 
     /** What every room of a gateway shares. */
     public record Services(Store store, TextTranslator translator, Executor translations, Executor roomWork,
-                           GatewayMetrics metrics, RoomPolicy policy) {
+                           GatewayMetrics metrics, RoomPolicy policy, RoomFleet fleet) {
+
+        /** A gateway that runs alone. */
+        public Services(Store store, TextTranslator translator, Executor translations, Executor roomWork,
+                        GatewayMetrics metrics, RoomPolicy policy) {
+            this(store, translator, translations, roomWork, metrics, policy, null);
+        }
     }
 
     private final String id;
@@ -125,12 +131,17 @@ public final class Room {
         return services;
     }
 
+    /** The fleet this room's node is part of; null when the gateway runs alone. */
+    public RoomFleet fleet() {
+        return services.fleet();
+    }
+
     RoomChain chain() {
         return chain;
     }
 
     /** Seconds since the room was created, on the wall clock (it may have outlived a restart). */
-    double secondsSinceCreation() {
+    public double secondsSinceCreation() {
         return Math.max(0, (System.currentTimeMillis() - created.toEpochMilli()) / 1e3);
     }
 
@@ -146,7 +157,15 @@ public final class Room {
      * @throws RoomRefusal {@code room_closed} or {@code capacity_reached}
      */
     public SpeakerStream addSpeaker(String name, String language, CaptionSink echo) {
-        SpeakerStream s = new SpeakerStream(this, name, language, echo, secondsSinceCreation());
+        return addSpeaker(name, language, echo, secondsSinceCreation());
+    }
+
+    /**
+     * Registers a speaker stream whose audio began {@code startOffset} seconds after the room was
+     * made (a stream moved here from a node that died carries its own time line on).
+     */
+    public SpeakerStream addSpeaker(String name, String language, CaptionSink echo, double startOffset) {
+        SpeakerStream s = new SpeakerStream(this, name, language, echo, startOffset);
         speakers.add(s, services.policy().maxSpeakers(), id);
         touch();
         return s;
@@ -311,6 +330,21 @@ public final class Room {
      * learns of the room's end by a {@code closing} message like every other viewer.
      */
     public CompletableFuture<Void> addViewer(CaptionSink viewer, String lang, long since, int last, Runnable admitted) {
+        if (services.fleet() != null) {
+            if (speakers.isClosing()) {
+                return CompletableFuture.failedFuture(new RoomRefusal(ErrorCodes.ROOM_CLOSED, "the room '" + id + "' is closed"));
+            }
+            return services.fleet().addViewer(this, viewer, lang, since, last, admitted);
+        }
+        return addLocalViewer(viewer, lang, since, last, admitted);
+    }
+
+    /**
+     * Adds a viewer to this process's copy of the room: every viewer of a gateway that runs alone;
+     * in a fleet, the bus that carries the room's captions to the edges, on the node that runs
+     * the room's speech.
+     */
+    public CompletableFuture<Void> addLocalViewer(CaptionSink viewer, String lang, long since, int last, Runnable admitted) {
         return chain.run(() -> {
             if (speakers.isClosing()) {
                 throw new RoomRefusal(ErrorCodes.ROOM_CLOSED, "the room '" + id + "' is closed");
@@ -327,8 +361,10 @@ public final class Room {
             touch();
             admitted.run();
             return ch;
-        }).thenCompose(ch -> new ViewerReplay(this, viewer, lang == null ? TranscriptStore.ORIGINAL : lang, ch)
-                .run(since, last).whenComplete((v, e) -> {
+        }).thenCompose(ch -> {
+            String stream = lang == null ? TranscriptStore.ORIGINAL : lang;
+            return new ViewerReplay(services.store(), id, chain, viewer, stream,
+                    cursor -> goLiveIfCaughtUp(viewer, stream, ch, cursor)).run(since, last).whenComplete((v, e) -> {
                     if (e != null) {
                         chain.run(() -> {
                             audience.joinEnded();
@@ -338,7 +374,8 @@ public final class Room {
                             return null;
                         });
                     }
-                }));
+                });
+        });
     }
 
     /**
@@ -364,6 +401,14 @@ public final class Room {
     }
 
     public void removeViewer(CaptionSink viewer) {
+        if (services.fleet() != null) {
+            services.fleet().removeViewer(this, viewer);
+            return;
+        }
+        removeLocalViewer(viewer);
+    }
+
+    public void removeLocalViewer(CaptionSink viewer) {
         chain.run(() -> {
             audience.remove(viewer);
             touch();
@@ -407,6 +452,10 @@ public final class Room {
      */
     public CompletableFuture<List<Caption>> transcript(String lang) {
         String stream = lang == null ? TranscriptStore.ORIGINAL : lang;
+        if (services.fleet() != null) {
+            // In a fleet the room's worker translates; this node only reads what it has stored so far.
+            return TranscriptPages.readAll(services.store(), id, stream);
+        }
         // The wait for the channel is not the chain's: catching up takes chain tasks of its own.
         CompletableFuture<LanguageChannel> ready = chain.run(() -> {
             if (lang == null) {
@@ -435,6 +484,9 @@ public final class Room {
 
     /** Viewers connected, as last counted (no waiting): for gauges. */
     public int viewersNow() {
+        if (services.fleet() != null) {
+            return services.fleet().viewersNow(this);
+        }
         return audience.countNow();
     }
 

@@ -123,6 +123,22 @@ public final class RoomRegistry {
         return loading;
     }
 
+    /**
+     * The room as the store has it now, for a node of a fleet about to run its speech: a copy
+     * loaded earlier (for viewers, or while another node ran the room) has stale numbering and
+     * transcript state, so unless this node runs speakers of the room already, it is loaded again.
+     */
+    public CompletableFuture<Optional<Room>> openFresh(String id) {
+        CompletableFuture<Optional<Room>> existing = loaded.get(id);
+        if (existing != null) {
+            Optional<Room> room = existing.getNow(Optional.empty());
+            if (room.isPresent() && room.get().speakers().isEmpty()) {
+                loaded.remove(id, existing);
+            }
+        }
+        return open(id);
+    }
+
     /** What the store knows of a room, open or closed (to tell "no such room" from "closed"). */
     public CompletableFuture<Optional<RoomRecord>> record(String id) {
         if (id == null || !io.parley.gateway.auth.TokenService.ROOM_ID.matcher(id).matches()) {
@@ -171,12 +187,28 @@ public final class RoomRegistry {
                             return CompletableFuture.completedFuture(false);
                         }
                         LOG.info(() -> "room " + id + " closed (" + why + ")");
+                        if (services.fleet() != null) {
+                            services.fleet().roomClosed(id, "the room was closed: " + why);
+                        }
                         if (keep) {
                             return CompletableFuture.completedFuture(true);
                         }
                         return services.store().deleteTranscript(id).thenApply(x -> true);
                     });
         });
+    }
+
+    /**
+     * Another node of the fleet closed a room: this node's copy of it ends (its speakers' last
+     * finals are made, as in {@link #close}) and is forgotten.
+     */
+    public void forget(String id) {
+        CompletableFuture<Optional<Room>> f = loaded.remove(id);
+        activityFlushed.remove(id);
+        if (f != null) {
+            f.getNow(Optional.empty()).ifPresent(room -> room.drain(ErrorCodes.ROOM_CLOSED, "the room was closed",
+                    CloseCodes.GONE, -1));
+        }
     }
 
     /** Closes a room the store has but this gateway never loaded (idle since before a restart). */

@@ -1,5 +1,7 @@
 package io.parley.gateway.room;
 
+import io.parley.gateway.store.Store;
+
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -16,17 +18,30 @@ final class ViewerReplay {
 
     static final int PAGE = 100;
 
-    private final Room room;
+    /** On the chain: whether nothing was committed after {@code cursor}, and if so, the viewer is live. */
+    interface GoLive {
+        boolean ifCaughtUp(long cursor);
+    }
+
+    private final Store store;
+    private final String roomId;
+    private final RoomChain chain;
     private final CaptionSink viewer;
     private final String stream;
-    private final LanguageChannel channel;
+    private final GoLive goLive;
     private long cursor;
 
-    ViewerReplay(Room room, CaptionSink viewer, String stream, LanguageChannel channel) {
-        this.room = room;
+    /**
+     * @param chain  where {@code goLive} runs: the chain that orders the live captions the viewer joins
+     * @param goLive asked once a page comes back short
+     */
+    ViewerReplay(Store store, String roomId, RoomChain chain, CaptionSink viewer, String stream, GoLive goLive) {
+        this.store = store;
+        this.roomId = roomId;
+        this.chain = chain;
         this.viewer = viewer;
         this.stream = stream;
-        this.channel = channel;
+        this.goLive = goLive;
     }
 
     /**
@@ -42,18 +57,18 @@ final class ViewerReplay {
         if (last <= 0) {
             return next();
         }
-        return room.services().store().latest(room.id(), stream, last)
+        return store.latest(roomId, stream, last)
                 .thenCompose(finals -> write(finals))
                 .thenCompose(v -> next());
     }
 
     private CompletableFuture<Void> next() {
-        return room.services().store().page(room.id(), stream, cursor, PAGE).thenCompose(page -> {
+        return store.page(roomId, stream, cursor, PAGE).thenCompose(page -> {
             CompletableFuture<Void> written = write(page);
             if (page.size() == PAGE) {
                 return written.thenCompose(v -> next());
             }
-            return written.thenCompose(v -> room.chain().run(() -> room.goLiveIfCaughtUp(viewer, stream, channel, cursor)))
+            return written.thenCompose(v -> chain.run(() -> goLive.ifCaughtUp(cursor)))
                     .thenCompose(live -> live ? CompletableFuture.completedFuture(null) : next());
         });
     }
