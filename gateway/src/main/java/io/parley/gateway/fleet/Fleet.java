@@ -88,6 +88,11 @@ public final class Fleet implements RoomFleet, SpeakerPlacement {
                     io.parley.gateway.ws.CloseCodes.GONE, -1);
             rooms.forget(room);
         });
+        vertx.eventBus().<JsonObject>consumer(FleetAddresses.GLOSSARY, m -> {
+            if (!nodes.self().equals(m.body().getString("node"))) {
+                rooms.refreshGlossary(m.body().getString("room", ""));
+            }
+        });
         metrics.gauge("parley_fleet_nodes", "Nodes of the fleet this node sees alive, itself included.",
                 () -> nodes.all().size());
         metrics.gauge("parley_fleet_edge_speakers", "Speakers connected here whose speech runs on a worker.", speakers::size);
@@ -172,6 +177,11 @@ public final class Fleet implements RoomFleet, SpeakerPlacement {
     }
 
     // ---- rooms ----
+
+    @Override
+    public void glossaryChanged(String room) {
+        vertx.eventBus().publish(FleetAddresses.GLOSSARY, new JsonObject().put("room", room).put("node", nodes.self()));
+    }
 
     @Override
     public void roomClosed(String room, String message) {

@@ -37,6 +37,9 @@ final class FleetAddresses {
     /** Published by edges: the languages their viewers read, per room, so that workers keep translating them. */
     static final String WATCH = "parley.fleet.watch";
 
+    /** Published by the node that replaced a room's glossary: the others read it from the store. */
+    static final String GLOSSARY = "parley.fleet.glossary";
+
     /** Published by the node that closed a room: every node lets its viewers and speakers of it go. */
     static final String ROOM_CLOSED = "parley.fleet.room-closed";
 }

@@ -84,7 +84,7 @@ final class FleetAudience {
             return;
         }
         // Live from now: what came before is in the store, where edges read it.
-        room.addLocalViewer(p, stream.equals(TranscriptStore.ORIGINAL) ? null : stream, Long.MAX_VALUE, 0, () -> { })
+        room.addLiveSink(p, stream.equals(TranscriptStore.ORIGINAL) ? null : stream)
                 .exceptionally(e -> {
                     rooms.getOrDefault(room.id(), new ConcurrentHashMap<>()).remove(stream, p);
                     return null;

@@ -29,6 +29,8 @@ final class RoomFeeds {
 
     static final long WATCH_MILLIS = 1000;
     static final long IDLE_FEED_MILLIS = 30_000;
+    /** A feed with viewers that has heard no final this long checks the store for one it missed. */
+    static final long QUIET_CHECK_MILLIS = 3000;
 
     private record Feed(RoomFeed feed, MessageConsumer<JsonObject> consumer, CompletableFuture<RoomFeed> ready) {
     }
@@ -39,8 +41,8 @@ final class RoomFeeds {
     private final Executor work;
     private final int maxViewersPerRoom;
     private final Map<String, Feed> feeds = new ConcurrentHashMap<>();
-    /** Which feed each viewer reads. */
-    private final Map<CaptionSink, RoomFeed> viewers = new ConcurrentHashMap<>();
+    /** Which feed each viewer reads (once the feed is ready). */
+    private final Map<CaptionSink, CompletableFuture<RoomFeed>> viewers = new ConcurrentHashMap<>();
 
     RoomFeeds(Vertx vertx, String self, Store store, Executor work, int maxViewersPerRoom) {
         this.vertx = vertx;
@@ -55,6 +57,13 @@ final class RoomFeeds {
             announce();
             letIdleGo();
         });
+        vertx.setPeriodic(QUIET_CHECK_MILLIS, id -> {
+            for (Feed f : feeds.values()) {
+                if (f.ready().isDone() && f.feed().viewers() > 0 && f.feed().quietMillis() >= QUIET_CHECK_MILLIS) {
+                    f.feed().catchUp();
+                }
+            }
+        });
     }
 
     private static String key(String room, String stream) {
@@ -68,23 +77,25 @@ final class RoomFeeds {
                     io.parley.gateway.protocol.ErrorCodes.CAPACITY,
                     "this room has as many viewers on this node as it allows (" + maxViewersPerRoom + ")"));
         }
-        return feed(room.id(), stream).thenCompose(feed -> {
-            viewers.put(viewer, feed);
+        CompletableFuture<RoomFeed> ready = feed(room.id(), stream);
+        viewers.put(viewer, ready);
+        return ready.thenCompose(feed -> {
             if (lang != null) {
                 announce(); // the worker starts translating now, not at the next beat
             }
-            return feed.addViewer(viewer, since, last, admitted, maxViewersPerRoom).whenComplete((v, e) -> {
-                if (e != null) {
-                    viewers.remove(viewer, feed);
-                }
-            });
+            return feed.addViewer(viewer, since, last, admitted, maxViewersPerRoom);
+        }).whenComplete((v, e) -> {
+            if (e != null) {
+                viewers.remove(viewer, ready);
+            }
         });
     }
 
+    /** A viewer left; one still on its way in is let go once its feed has it (the feed keeps order). */
     void removeViewer(CaptionSink viewer) {
-        RoomFeed feed = viewers.remove(viewer);
+        CompletableFuture<RoomFeed> feed = viewers.remove(viewer);
         if (feed != null) {
-            feed.removeViewer(viewer);
+            feed.thenAccept(f -> f.removeViewer(viewer));
         }
     }
 
@@ -165,7 +176,7 @@ final class RoomFeeds {
         long now = System.currentTimeMillis();
         feeds.values().removeIf(f -> {
             boolean idle = f.ready().isDone() && f.feed().viewers() == 0 && now - f.feed().idleSinceMillis() > IDLE_FEED_MILLIS
-                    && !viewers.containsValue(f.feed()); // nobody on the way in either
+                    && viewers.values().stream().noneMatch(v -> v.getNow(null) == f.feed()); // nobody on the way in either
             if (idle) {
                 f.consumer().unregister();
             }

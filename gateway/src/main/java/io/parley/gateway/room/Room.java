@@ -307,7 +307,17 @@ public final class Room {
     public CompletableFuture<Void> setGlossary(Glossary g) {
         touch();
         return services.store().updateGlossary(id, io.parley.gateway.protocol.GlossaryJson.toJson(g).encode())
-                .thenRun(() -> glossary = g);
+                .thenRun(() -> {
+                    glossary = g;
+                    if (services.fleet() != null) {
+                        services.fleet().glossaryChanged(id); // the room's worker translates and hints with it
+                    }
+                });
+    }
+
+    /** Another node of the fleet changed the glossary: this copy takes what the store has. */
+    void glossaryStored(String stored) {
+        glossary = io.parley.gateway.protocol.GlossaryJson.fromStored(stored);
     }
 
     // ---- viewers ----
@@ -375,6 +385,22 @@ public final class Room {
                         });
                     }
                 });
+        });
+    }
+
+    /**
+     * Adds a sink that gets every caption published from now on, with no replay: in a fleet, the
+     * bus that carries the room's captions in one language to the edges. Live in the same task
+     * that wakes the language, so that no final of it is committed before the sink hears of it.
+     */
+    public CompletableFuture<Void> addLiveSink(CaptionSink sink, String lang) {
+        return chain.run(() -> {
+            LanguageChannel ch = lang == null ? null : channel(lang);
+            if (ch != null) {
+                ch.watch();
+            }
+            audience.goLive(sink, ch);
+            return null;
         });
     }
 

@@ -34,12 +34,20 @@ public final class RoomFeed {
     // On the chain only.
     /** Live viewers, each with the seq of the last final it has. */
     private final Map<CaptionSink, long[]> live = new LinkedHashMap<>();
-    private int joining;
+    /** Viewers admitted and still replaying; those that left meanwhile, so that they do not go live. */
+    private final java.util.Set<CaptionSink> joining = new java.util.HashSet<>();
+    private final java.util.Set<CaptionSink> leftWhileJoining = new java.util.HashSet<>();
+    /** Why the feed was closed, for viewers that finish their replay after it; null while open. */
+    private Goodbye goodbye;
+
+    private record Goodbye(String code, String message, short closeCode, long retryAfterMs) {
+    }
     /** The newest final of the stream delivered (or in the store when the feed began). */
     private long lastSeq;
     private volatile int count;
     private volatile List<CaptionSink> snapshot = List.of();
     private volatile long idleSinceMillis = System.currentTimeMillis();
+    private volatile long lastReceivedMillis = System.currentTimeMillis();
 
     public RoomFeed(Store store, String roomId, String stream, Executor work) {
         this.store = store;
@@ -70,6 +78,9 @@ public final class RoomFeed {
      * @param prev for a final: the seq of the stream's final before it as its sender knows it (-1: unknown)
      */
     public void received(Caption c, long prev) {
+        if (c.isFinal()) {
+            lastReceivedMillis = System.currentTimeMillis();
+        }
         chain.submit(() -> {
             if (!c.isFinal() || c.text().isBlank()) {
                 sendLive(c);
@@ -84,6 +95,20 @@ public final class RoomFeed {
                 lastSeq = c.seq();
             });
         });
+    }
+
+    /**
+     * Delivers what the store has beyond the last final delivered. For a feed that has heard
+     * nothing for a while: a final published while this edge's subscription or the room's new
+     * worker was still settling, with no later final to reveal the gap, is found here.
+     */
+    public CompletableFuture<Void> catchUp() {
+        return chain.submit(() -> readMissed(Long.MAX_VALUE));
+    }
+
+    /** Milliseconds since the feed last received a final from the bus. */
+    public long quietMillis() {
+        return System.currentTimeMillis() - lastReceivedMillis;
     }
 
     /** On the chain: the finals stored before {@code upTo} that the feed has not delivered. */
@@ -123,11 +148,14 @@ public final class RoomFeed {
      */
     public CompletableFuture<Void> addViewer(CaptionSink viewer, long since, int last, Runnable admitted, int maxViewers) {
         return chain.run(() -> {
-            if (live.size() + joining >= maxViewers) {
+            if (leftWhileJoining.remove(viewer)) {
+                throw new RoomRefusal(ErrorCodes.ROOM_CLOSED, "the viewer left before it was let in");
+            }
+            if (live.size() + joining.size() >= maxViewers) {
                 throw new RoomRefusal(ErrorCodes.CAPACITY, "this room has as many viewers on this node as it allows ("
                         + maxViewers + ")");
             }
-            joining++;
+            joining.add(viewer);
             recount();
             admitted.run();
             return null;
@@ -135,14 +163,24 @@ public final class RoomFeed {
             if (lastSeq > cursor) {
                 return false;
             }
-            joining--;
+            joining.remove(viewer);
+            if (leftWhileJoining.remove(viewer)) {
+                recount();
+                return true; // it is gone: nothing more to send it
+            }
+            if (goodbye != null) {
+                recount();
+                viewer.closing(goodbye.code(), goodbye.message(), goodbye.closeCode(), goodbye.retryAfterMs());
+                return true;
+            }
             live.put(viewer, new long[]{cursor});
             recount();
             return true;
         }).run(since, last).whenComplete((v, e) -> {
             if (e != null) {
                 chain.run(() -> {
-                    joining--;
+                    joining.remove(viewer);
+                    leftWhileJoining.remove(viewer);
                     recount();
                     return null;
                 });
@@ -152,7 +190,9 @@ public final class RoomFeed {
 
     public void removeViewer(CaptionSink viewer) {
         chain.run(() -> {
-            live.remove(viewer);
+            if (live.remove(viewer) == null) {
+                leftWhileJoining.add(viewer); // still replaying, or not even admitted yet: it must not go live
+            }
             recount();
             return null;
         });
@@ -161,6 +201,7 @@ public final class RoomFeed {
     /** Tells every live viewer why it is being closed, and lets it go. */
     public CompletableFuture<Void> closeAll(String code, String message, short closeCode, long retryAfterMs) {
         return chain.run(() -> {
+            goodbye = new Goodbye(code, message, closeCode, retryAfterMs);
             List<CaptionSink> all = new ArrayList<>(live.keySet());
             live.clear();
             recount();
@@ -170,7 +211,13 @@ public final class RoomFeed {
     }
 
     private void recount() {
-        count = live.size() + joining;
+        int stillJoining = 0;
+        for (CaptionSink v : joining) {
+            if (!leftWhileJoining.contains(v)) {
+                stillJoining++;
+            }
+        }
+        count = live.size() + stillJoining;
         snapshot = List.copyOf(live.keySet());
         if (count == 0) {
             idleSinceMillis = System.currentTimeMillis();

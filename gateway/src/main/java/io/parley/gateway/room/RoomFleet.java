@@ -17,6 +17,9 @@ public interface RoomFleet {
     /** The room was closed on this node: the others let its viewers and speakers go. */
     void roomClosed(String roomId, String why);
 
+    /** The room's glossary was replaced on this node: the others read it again. */
+    void glossaryChanged(String roomId);
+
     /** Viewers of the room connected to this node. */
     int viewersNow(Room room);
 }

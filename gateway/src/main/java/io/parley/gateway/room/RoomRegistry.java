@@ -211,6 +211,16 @@ public final class RoomRegistry {
         }
     }
 
+    /** Another node of the fleet replaced a room's glossary: a copy loaded here reads it again. */
+    public CompletableFuture<Void> refreshGlossary(String id) {
+        CompletableFuture<Optional<Room>> f = loaded.get(id);
+        Optional<Room> room = f == null ? Optional.empty() : f.getNow(Optional.empty());
+        if (room.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return services.store().find(id).thenAccept(record -> record.ifPresent(r -> room.get().glossaryStored(r.glossary())));
+    }
+
     /** Closes a room the store has but this gateway never loaded (idle since before a restart). */
     private CompletableFuture<Void> closeUnloaded(String id, String why) {
         return services.store().find(id).thenCompose(record -> {

@@ -44,34 +44,87 @@ class FleetTest {
         return viewer.finals().stream().filter(f -> !f.getString("text").isBlank()).map(f -> f.getLong("seq")).toList();
     }
 
-    @Test
-    void threeNodesServeOneMeetingAndAWorkerKilledMidUtteranceLosesNoFinal() throws Exception {
-        try (PostgresServer pg = PostgresServer.start()) {
-            String store = pg.newDatabase("fleet");
-            Path secret = TempFolders.create("parley-fleet-key-").resolve("fleet.key");
+    /** The fleet's three nodes: an edge and two of role all, on one PostgreSQL database and one token key. */
+    static final class Fleet3 {
+        final List<Node> nodes = new ArrayList<>();
+        final List<List<String>> args = new ArrayList<>();
+        final Path secret;
+
+        Fleet3(PostgresServer pg, String db) throws Exception {
+            String store = pg.newDatabase(db);
+            secret = TempFolders.create("parley-fleet-key-").resolve("fleet.key");
             Files.writeString(secret, "a-secret-the-fleet-shares-" + "x".repeat(40));
             int[] ports = {freePort(), freePort(), freePort()};
             String members = Arrays.stream(ports).mapToObj(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
-            List<Node> nodes = new ArrayList<>();
             String[] roles = {"edge", "all", "all"};
-            try {
-                for (int i = 0; i < 3; i++) {
-                    List<String> args = List.of("--data", TempFolders.create("parley-fleet-").toString(), "--store", store,
-                            "--jwt-key", "fleet=" + secret, "--asr", "sphinx", "--mt-model", "none", "--webrtc", "off",
-                            "--cluster", "--cluster-members", members, "--cluster-port", Integer.toString(ports[i]),
-                            "--role", roles[i]);
-                    nodes.add(new Node("node" + i, GatewayProcess.start(args)));
-                }
-                scenario(nodes, secret);
-            } catch (AssertionError | Exception e) {
+            for (int i = 0; i < 3; i++) {
+                args.add(List.of("--data", TempFolders.create("parley-fleet-").toString(), "--store", store,
+                        "--jwt-key", "fleet=" + secret, "--asr", "sphinx", "--mt-model", "none", "--webrtc", "off",
+                        "--cluster", "--cluster-members", members, "--cluster-port", Integer.toString(ports[i]),
+                        "--role", roles[i], "--max-streams", "1"));
+            }
+        }
+
+        void startAll() throws Exception {
+            for (int i = 0; i < 3; i++) {
+                nodes.add(new Node("node" + i, GatewayProcess.start(args.get(i))));
+            }
+        }
+
+        /** Starts node i again on its data folder and cluster port (it joins the others). */
+        GatewayProcess restart(int i) throws Exception {
+            Node n = new Node("node" + i + "'", GatewayProcess.start(args.get(i)));
+            nodes.add(n);
+            return n.process();
+        }
+
+        void dumpAndClose(Throwable failure) throws InterruptedException {
+            if (failure != null) {
                 for (Node n : nodes) {
                     System.err.println("---- " + n.name() + " ----\n" + n.process().output());
                 }
+            }
+            for (Node n : nodes) {
+                n.process().close();
+            }
+        }
+
+        String admin() throws Exception {
+            return io.parley.gateway.TokenCommandAccess.mint(new String[]{"--role", "admin", "--jwt-key", "fleet=" + secret,
+                    "--data", TempFolders.create("parley-fleet-admin-").toString()}).strip();
+        }
+    }
+
+    @Test
+    void threeNodesServeOneMeetingAndAWorkerKilledMidUtteranceLosesNoFinal() throws Exception {
+        try (PostgresServer pg = PostgresServer.start()) {
+            Fleet3 fleet = new Fleet3(pg, "fleet");
+            Throwable failed = null;
+            try {
+                fleet.startAll();
+                scenario(fleet.nodes, fleet.admin());
+            } catch (AssertionError | Exception e) {
+                failed = e;
                 throw e;
             } finally {
-                for (Node n : nodes) {
-                    n.process().close();
-                }
+                fleet.dumpAndClose(failed);
+            }
+        }
+    }
+
+    @Test
+    void aRollingRestartOfEveryNodeMidMeetingLosesNoFinal() throws Exception {
+        try (PostgresServer pg = PostgresServer.start()) {
+            Fleet3 fleet = new Fleet3(pg, "rolling");
+            Throwable failed = null;
+            try {
+                fleet.startAll();
+                rollingRestart(fleet);
+            } catch (AssertionError | Exception e) {
+                failed = e;
+                throw e;
+            } finally {
+                fleet.dumpAndClose(failed);
             }
         }
     }
@@ -92,10 +145,8 @@ class FleetTest {
         throw new AssertionError("the fleet never had " + n + " nodes: " + last);
     }
 
-    void scenario(List<Node> nodes, Path secret) throws Exception {
+    void scenario(List<Node> nodes, String admin) throws Exception {
         GatewayProcess edge = nodes.get(0).process();
-        String admin = io.parley.gateway.TokenCommandAccess.mint(new String[]{"--role", "admin", "--jwt-key", "fleet=" + secret,
-                "--data", TempFolders.create("parley-fleet-admin-").toString()}).strip();
         assertEquals(401, edge.send("GET", "/v1/cluster", null, null).statusCode(), "the fleet's state is for an admin");
         JsonObject cluster = awaitNodes(edge, 3, admin);
         assertEquals(Set.of("edge", "all"), cluster.getJsonArray("nodes").stream()
@@ -152,6 +203,16 @@ class FleetTest {
         // The utterance spoken across the kill ends in a final (the third), at every viewer.
         originalLive.await(j -> joined(originalOnB, originalLive).size() >= 3, 60_000);
         original2Live.await(j -> joined(originalOnC, original2Live).size() >= 3, 60_000);
+
+        // Admission: each worker takes one stream (--max-streams 1) and the survivor has it; a
+        // speaker of another room is refused, not queued behind it.
+        JsonObject other = edge.createRoom(null);
+        SocketClient refused = SocketClient.connect(edge.ws("/v1/rooms/" + other.getString("room") + "/speak"),
+                other.getString("speakerToken"));
+        refused.sendText(new JsonObject().put("type", "start").put("format", "pcm_s16le").put("sampleRate", 16000)
+                .put("channels", 1).put("language", "en").put("speaker", "Bo").encode());
+        JsonObject error = refused.awaitError("capacity_reached");
+        assertTrue(error.getString("message").contains("worker"), error.encode());
         speaker.stop();
 
         // Every final the store has, at every viewer, in order, once.
@@ -166,7 +227,12 @@ class FleetTest {
             SocketClient before = lang.equals("es") ? spanish : catalan;
             SocketClient after = lang.equals("es") ? spanishLive : catalanLive;
             List<Long> storedLang = awaitStored(survivor, id, lang, viewerToken, stored.size());
-            after.await(j -> joined(before, after).size() >= storedLang.size(), 30_000);
+            try {
+                after.await(j -> joined(before, after).size() >= storedLang.size(), 30_000);
+            } catch (AssertionError e) {
+                throw new AssertionError(lang + ": stored " + storedLang + ", seen " + finalSeqs(before) + " then "
+                        + (before == after ? "(same connection)" : after.messages), e);
+            }
             assertEquals(storedLang, joined(before, after), lang + ": every stored final once, in order");
         }
         // The utterance cut by the kill, recognised on the other worker from the edge's audio: its
@@ -185,6 +251,123 @@ class FleetTest {
         assertTrue(survivor.alive() && edge.alive());
         var metrics = edge.send("GET", "/metrics", null, null).body();
         assertTrue(metrics.contains("parley_fleet_streams_moved_total 1"), metrics);
+        assertTrue(metrics.contains("parley_fleet_streams_refused_total 1"), metrics);
+    }
+
+    /**
+     * A viewer that follows the meeting across node restarts: told {@code closing}, it comes back
+     * on another node with {@code since}, as the widget does.
+     */
+    static final class RoamingViewer {
+        final String room;
+        final String lang;
+        final String token;
+        final List<SocketClient> connections = new ArrayList<>();
+        GatewayProcess on;
+
+        RoamingViewer(String room, String lang, String token) {
+            this.room = room;
+            this.lang = lang;
+            this.token = token;
+        }
+
+        void connect(GatewayProcess to) throws Exception {
+            List<Long> had = finals();
+            String q = "?since=" + (had.isEmpty() ? 0 : had.getLast()) + (lang == null ? "" : "&lang=" + lang);
+            SocketClient v = SocketClient.connect(to.ws("/v1/rooms/" + room + "/captions" + q), token);
+            v.await(j -> "ready".equals(j.getString("type")), 20_000);
+            connections.add(v);
+            on = to;
+        }
+
+        /** Its node is stopping: waits for closing (server_shutdown, 1001), then reconnects to {@code to}. */
+        void move(GatewayProcess to) throws Exception {
+            SocketClient current = connections.getLast();
+            JsonObject closing = current.await(j -> "closing".equals(j.getString("type")), 60_000);
+            assertEquals("server_shutdown", closing.getString("code"));
+            assertEquals(1001, current.awaitClose());
+            connect(to);
+        }
+
+        List<Long> finals() {
+            List<Long> all = new ArrayList<>();
+            connections.forEach(c -> all.addAll(finalSeqs(c)));
+            return all;
+        }
+    }
+
+    void rollingRestart(Fleet3 fleet) throws Exception {
+        GatewayProcess edge = fleet.nodes.get(0).process();
+        GatewayProcess b = fleet.nodes.get(1).process();
+        GatewayProcess c = fleet.nodes.get(2).process();
+        String admin = fleet.admin();
+        awaitNodes(edge, 3, admin);
+        JsonObject room = edge.createRoom(null);
+        String id = room.getString("room");
+        RoamingViewer original = new RoamingViewer(id, null, room.getString("viewerToken"));
+        RoamingViewer spanish = new RoamingViewer(id, "es", room.getString("viewerToken"));
+        original.connect(b);
+        spanish.connect(c);
+        Speaker speaker = Speaker.start(edge, id, room.getString("speakerToken"), "pcm_s16le", 16000, "Ana");
+        speaker.sendClip(DurabilityTest.clip(DurabilityTest.SECOND));
+        speaker.sendSilence(1.0, 16000);
+        original.connections.getLast().await(j -> original.finals().size() >= 1, 60_000);
+        int spoken = 1;
+
+        // Each worker in turn is stopped mid-utterance (SIGTERM) and started again; then the edge.
+        String[] clips = {DurabilityTest.THIRD, DurabilityTest.FIRST};
+        GatewayProcess[] nodes = {b, c};
+        for (int i = 0; i < 2; i++) {
+            GatewayProcess stopping = nodes[i];
+            GatewayProcess other = nodes[1 - i];
+            byte[] pcm = DurabilityTest.clip(clips[i]).pcm();
+            int half = pcm.length / 2 & ~1;
+            speaker.sendPcm(Arrays.copyOf(pcm, half), 16000);
+            stopping.terminate();
+            speaker.sendPcm(Arrays.copyOfRange(pcm, half, pcm.length), 16000);
+            speaker.sendSilence(1.5, 16000);
+            spoken++;
+            for (RoamingViewer v : List.of(original, spanish)) {
+                if (v.on == stopping) {
+                    v.move(other);
+                }
+            }
+            assertTrue(stopping.awaitExit(java.time.Duration.ofSeconds(60)).isPresent(), "the node stopped");
+            GatewayProcess again = fleet.restart(i + 1);
+            nodes[i] = again;
+            awaitNodes(edge, 3, admin);
+            int expected = spoken;
+            original.connections.getLast().await(j -> original.finals().size() >= expected, 60_000);
+        }
+
+        String metrics = edge.send("GET", "/metrics", null, null).body();
+        assertTrue(java.util.regex.Pattern.compile("parley_fleet_streams_moved_total [12]\\b").matcher(metrics).find(),
+                "the stream moved off each worker that stopped under it: " + metrics);
+
+        // The edge the speaker talks to is stopped mid-utterance: what was said ends in a final,
+        // the speaker is told to come back, and does, on another node.
+        byte[] pcm = DurabilityTest.clip(DurabilityTest.SECOND).pcm();
+        speaker.sendPcm(Arrays.copyOf(pcm, pcm.length * 2 / 3 & ~1), 16000);
+        edge.terminate();
+        JsonObject closing = speaker.client().await(j -> "closing".equals(j.getString("type")), 60_000);
+        assertEquals("server_shutdown", closing.getString("code"));
+        spoken++;
+        assertTrue(edge.awaitExit(java.time.Duration.ofSeconds(60)).isPresent(), "the edge stopped");
+        Speaker back = Speaker.start(nodes[0], id, room.getString("speakerToken"), "pcm_s16le", 16000, "Ana");
+        back.sendClip(DurabilityTest.clip(DurabilityTest.FIRST));
+        back.sendSilence(1.5, 16000);
+        spoken++;
+        int expected = spoken;
+        original.connections.getLast().await(j -> original.finals().size() >= expected, 60_000);
+        back.stop();
+
+        List<Long> stored = storedSeqs(nodes[0], id, null, room.getString("viewerToken"));
+        assertEquals(stored, original.finals(), "every stored final once, in order, across " + original.connections.size()
+                + " connections");
+        List<Long> storedEs = awaitStored(nodes[0], id, "es", room.getString("viewerToken"), stored.size());
+        spanish.connections.getLast().await(j -> spanish.finals().size() >= storedEs.size(), 30_000);
+        assertEquals(storedEs, spanish.finals(), "es: every stored final once, in order");
+        assertTrue(stored.size() >= spoken, "an utterance lost: " + spoken + " spoken, " + stored.size() + " stored");
     }
 
     /** Finals of one viewer across its reconnection (the same client when it never had to). */
