@@ -1,6 +1,5 @@
 package io.parley.bench;
 
-import io.parley.gateway.e2e.TestGateway;
 import io.parley.kernels.accel.Accelerator;
 import io.parley.kernels.accel.AcceleratorConfig;
 import io.parley.kernels.accel.AcceleratorFactory;
@@ -133,7 +132,7 @@ final class AsrBench {
 
         // ---- through the gateway ----
         BenchOutput.progress("caption latency through the gateway (Whisper)");
-        JsonObject e2e = EndToEndBench.measure(TestGateway.whisper());
+        JsonObject e2e = EndToEndBench.measure(BenchGateway.whisper());
         out.put("gateway", new JsonObject()
                 .put("what", "dev clips streamed at real-time pace through the speaker socket, 1.5 s pause after each,"
                         + " finals timed at an English viewer (see bench/results/e2e.json for the whole run)")

@@ -1,8 +1,8 @@
 package io.parley.bench;
 
-import io.parley.gateway.e2e.SocketClient;
-import io.parley.gateway.e2e.Speaker;
-import io.parley.gateway.e2e.TestGateway;
+import io.parley.testkit.SocketClient;
+import io.parley.testkit.Speaker;
+
 import io.parley.speech.audio.WavFile;
 import io.parley.speech.eval.EvaluationSet;
 import io.parley.speech.eval.WordErrorRate;
@@ -29,10 +29,10 @@ final class EndToEndBench {
 
     /** {@code ./parley bench e2e [whisper|sphinx]}: the default engine, Whisper, unless Sphinx is named. */
     static JsonObject run(String engine) throws Exception {
-        return measure(engine.equals("sphinx") ? TestGateway.shared() : TestGateway.whisper());
+        return measure(engine.equals("sphinx") ? BenchGateway.sphinx() : BenchGateway.whisper());
     }
 
-    static JsonObject measure(TestGateway gw) throws Exception {
+    static JsonObject measure(BenchGateway gw) throws Exception {
         warmUp(gw);
         JsonArray perClip = new JsonArray();
         List<Double> lastWordToEnglish = new ArrayList<>();
@@ -128,7 +128,7 @@ final class EndToEndBench {
      * One clip through a room before anything is measured, so that the figures describe a
      * running server rather than the JIT compiler's first minutes.
      */
-    private static void warmUp(TestGateway gw) throws Exception {
+    private static void warmUp(BenchGateway gw) throws Exception {
         BenchOutput.progress("warm-up stream (not measured)");
         JsonObject room = gw.createRoom();
         Speaker speaker = Speaker.start(gw, room.getString("room"), room.getString("speakerToken"), "pcm_s16le", 16000, "Warm-up");

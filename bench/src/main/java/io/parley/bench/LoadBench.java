@@ -1,9 +1,10 @@
 package io.parley.bench;
 
-import io.parley.gateway.e2e.GatewayProcess;
-import io.parley.gateway.e2e.SocketClient;
-import io.parley.gateway.e2e.Speaker;
-import io.parley.gateway.e2e.TempFolders;
+import io.parley.testkit.GatewayProcess;
+import io.parley.testkit.SocketClient;
+import io.parley.testkit.Speaker;
+import io.parley.testkit.TempFolders;
+
 import io.parley.speech.audio.WavFile;
 import io.parley.speech.eval.EvaluationSet;
 import io.vertx.core.json.JsonArray;

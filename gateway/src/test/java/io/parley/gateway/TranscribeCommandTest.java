@@ -1,7 +1,8 @@
 package io.parley.gateway;
 
+import io.parley.testkit.TempFolders;
+
 import io.parley.gateway.e2e.MediaFixtures;
-import io.parley.gateway.e2e.TempFolders;
 import io.parley.speech.eval.EvaluationSet;
 import io.parley.speech.eval.WordErrorRate;
 import io.vertx.core.json.JsonObject;

@@ -25,9 +25,21 @@ import java.util.logging.Logger;
  * untranslated: a final is never lost, nor held up forever.
  *
  * <p>A channel nobody has watched for a while goes to sleep: it stops translating, and wakes up
- * where it stopped when someone asks for the language again. All methods run on the room's chain.
+ * where it stopped when someone asks for the language again. All methods run on the room's chain,
+ * which the room keeps to itself: what the channel waits for (a page of the store, a
+ * translation) comes back to it through the one way the room hands it, {@link OnRoom}.
  */
 final class LanguageChannel {
+
+    /** How the channel's work gets back onto its room once something it waits for is done. */
+    interface OnRoom {
+        /**
+         * Runs {@code then} on the room's chain once {@code stage} completes (with its value or
+         * its failure); the stage {@code then} returns gates the room's next task.
+         */
+        <T> void after(java.util.concurrent.CompletionStage<T> stage,
+                       java.util.function.BiFunction<T, Throwable, java.util.concurrent.CompletionStage<?>> then);
+    }
 
     private static final Logger LOG = Logger.getLogger(LanguageChannel.class.getName());
 
@@ -39,6 +51,7 @@ final class LanguageChannel {
     static final long PARTIAL_INTERVAL_NANOS = 400_000_000L;
 
     private final Room room;
+    private final OnRoom onRoom;
     private final String lang;
     private final Set<CaptionSink> viewers = new LinkedHashSet<>();
 
@@ -69,8 +82,9 @@ final class LanguageChannel {
      * @param asleep whether it starts asleep (a language found in the store at load, which nobody
      *               watches yet)
      */
-    LanguageChannel(Room room, String lang, TranscriptStore.StreamState stored, boolean asleep) {
+    LanguageChannel(Room room, OnRoom onRoom, String lang, TranscriptStore.StreamState stored, boolean asleep) {
         this.room = room;
+        this.onRoom = onRoom;
         this.lang = lang;
         this.committedSeq = stored.lastSeq();
         this.committedCount = stored.count();
@@ -152,37 +166,38 @@ final class LanguageChannel {
             return;
         }
         reading = true;
-        room.chain().submit(() -> room.chain().resume(
-                room.services().store().page(room.id(), TranscriptStore.ORIGINAL, queuedSeq, PAGE))
-                .handle((page, error) -> {
-                    reading = false;
-                    if (error != null) {
-                        room.services().metrics().storeError();
-                        LOG.log(Level.WARNING, "room " + room.id() + ": reading finals to translate into " + lang
-                                + " failed; trying again", RoomChain.unwrap(error));
-                        CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS).execute(() -> room.chain().run(() -> {
+        onRoom.after(room.services().store().page(room.id(), TranscriptStore.ORIGINAL, queuedSeq, PAGE), (page, error) -> {
+            reading = false;
+            if (error != null) {
+                room.services().metrics().storeError();
+                LOG.log(Level.WARNING, "room " + room.id() + ": reading finals to translate into " + lang
+                        + " failed; trying again", RoomChain.unwrap(error));
+                onRoom.after(CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS)),
+                        (v, e) -> {
                             readMore();
-                            return null;
-                        }));
-                        return null;
-                    }
-                    if (asleep) {
-                        return null;
-                    }
-                    for (Caption c : page) {
-                        if (c.seq() > queuedSeq) {
-                            queuedSeq = c.seq();
-                            waiting.add(c);
-                        }
-                    }
-                    // Every original the store has is taken: from now on they come from the room.
-                    if (page.size() < PAGE && room.originalLastSeq() <= queuedSeq) {
-                        caughtUp = true;
-                    }
-                    pump();
-                    return null;
-                }));
+                            return DONE;
+                        });
+                return DONE;
+            }
+            if (asleep) {
+                return DONE;
+            }
+            for (Caption c : page) {
+                if (c.seq() > queuedSeq) {
+                    queuedSeq = c.seq();
+                    waiting.add(c);
+                }
+            }
+            // Every original the store has is taken: from now on they come from the room.
+            if (page.size() < PAGE && room.originalLastSeq() <= queuedSeq) {
+                caughtUp = true;
+            }
+            pump();
+            return DONE;
+        });
     }
+
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     /** Starts translations while there is room for them; reads more from the store when behind. */
     private void pump() {
@@ -190,7 +205,7 @@ final class LanguageChannel {
             Caption source = waiting.poll();
             CompletableFuture<Caption> translated = translate(source);
             inFlight.add(new InFlight(source, translated));
-            translated.whenComplete((c, e) -> room.chain().submit(this::publishReady));
+            onRoom.after(translated, (c, e) -> publishReady());
         }
         if (!caughtUp && waiting.size() < PAGE / 2) {
             readMore();
@@ -304,16 +319,15 @@ final class LanguageChannel {
         st.lastPrefix = stablePrefix;
         st.lastNanos = now;
         Caption source = partial.withText(stablePrefix);
-        translateAsync(partial.lang(), stablePrefix)
-                .orTimeout(room.services().policy().translationTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .whenComplete((result, error) -> room.chain().run(() -> {
+        onRoom.after(translateAsync(partial.lang(), stablePrefix)
+                .orTimeout(room.services().policy().translationTimeout().toMillis(), TimeUnit.MILLISECONDS), (result, error) -> {
                     st.inFlight = false;
                     // Published only while the segment is still open: its final removes its state.
                     if (error == null && partials.get(partial.segment()) == st) {
                         Room.sendAll(viewers, source.translated(lang, result.text(), result.flagged()));
                     }
-                    return null;
-                }));
+                    return DONE;
+                });
     }
 
     /** Per segment: the last stable prefix translated, when, and whether a translation is running. */

@@ -93,7 +93,7 @@ public final class Room {
         this.nextSegment = new AtomicLong(lastSegment + 1);
         streams.forEach((stream, state) -> {
             if (!stream.equals(TranscriptStore.ORIGINAL)) {
-                audience.channels.put(stream, new LanguageChannel(this, stream, state, true));
+                audience.channels.put(stream, new LanguageChannel(this, onRoom, stream, state, true));
             }
         });
     }
@@ -136,9 +136,23 @@ public final class Room {
         return services.fleet();
     }
 
-    RoomChain chain() {
-        return chain;
+    /** Completes once every task submitted to the room so far has run: for tests. */
+    CompletableFuture<Void> settled() {
+        return chain.run(() -> null);
     }
+
+    /** The one way the room's language channels get back onto its chain (the chain stays the room's). */
+    private final LanguageChannel.OnRoom onRoom = new LanguageChannel.OnRoom() {
+        @Override
+        public <T> void after(CompletionStage<T> stage,
+                              java.util.function.BiFunction<T, Throwable, CompletionStage<?>> then) {
+            stage.whenComplete((value, error) -> chain.submit(() -> {
+                @SuppressWarnings("unchecked")
+                CompletionStage<Object> next = (CompletionStage<Object>) then.apply(value, error);
+                return next;
+            }));
+        }
+    };
 
     /** Seconds since the room was created, on the wall clock (it may have outlived a restart). */
     public double secondsSinceCreation() {
@@ -450,7 +464,7 @@ public final class Room {
                 throw new RoomRefusal(ErrorCodes.CAPACITY, "this room is already translated into "
                         + services.policy().maxLanguages() + " languages, as many as it allows");
             }
-            ch = new LanguageChannel(this, lang, TranscriptStore.StreamState.EMPTY, false);
+            ch = new LanguageChannel(this, onRoom, lang, TranscriptStore.StreamState.EMPTY, false);
             audience.channels.put(lang, ch);
         }
         return ch;

@@ -160,4 +160,33 @@ class CommandLineTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> d.withViewerQueues(100, 50, 0));
         assertTrue(e.getMessage().contains("viewerHardQueueBytes"));
     }
+
+    @Test
+    void aFleetNodeNeedsItsMembersAndAStoreItShares() {
+        GatewayConfig c = CommandLine.parse(new String[]{"--cluster", "--cluster-members", "10.0.0.1:5701,10.0.0.2:5701",
+                "--cluster-port", "5702", "--cluster-host", "10.0.0.3", "--role", "edge",
+                "--store", "postgresql://parley@db:5432/parley"});
+        assertEquals(true, c.cluster().enabled());
+        assertEquals(java.util.List.of("10.0.0.1:5701", "10.0.0.2:5701"), c.cluster().members());
+        assertEquals(5702, c.cluster().port());
+        assertEquals("10.0.0.3", c.cluster().host());
+        assertEquals(ClusterConfig.Role.EDGE, c.cluster().role());
+        assertEquals(false, CommandLine.parse(new String[0]).cluster().enabled());
+
+        String noMembers = assertThrows(IllegalArgumentException.class, () -> CommandLine.parse(new String[]{"--cluster",
+                "--store", "postgresql://parley@db:5432/parley"})).getMessage();
+        assertTrue(noMembers.contains("--cluster-members") && noMembers.contains("multicast"), noMembers);
+        String noStore = assertThrows(IllegalArgumentException.class, () -> CommandLine.parse(new String[]{"--cluster",
+                "--cluster-members", "10.0.0.1:5701"})).getMessage();
+        assertTrue(noStore.contains("PostgreSQL"), noStore);
+        String noCluster = assertThrows(IllegalArgumentException.class,
+                () -> CommandLine.parse(new String[]{"--role", "worker"})).getMessage();
+        assertTrue(noCluster.contains("--cluster"), noCluster);
+        String badRole = assertThrows(IllegalArgumentException.class, () -> CommandLine.parse(new String[]{"--cluster",
+                "--cluster-members", "10.0.0.1:5701", "--role", "boss"})).getMessage();
+        assertTrue(badRole.contains("all, edge or worker"), badRole);
+        String badMember = assertThrows(IllegalArgumentException.class, () -> CommandLine.parse(new String[]{"--cluster",
+                "--cluster-members", "10.0.0.1"})).getMessage();
+        assertTrue(badMember.contains("HOST:PORT"), badMember);
+    }
 }

@@ -1,5 +1,7 @@
 package io.parley.gateway.e2e;
 
+import io.parley.testkit.SocketClient;
+
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,8 @@
 package io.parley.gateway.e2e;
 
+import io.parley.testkit.SocketClient;
+import io.parley.testkit.Speaker;
+
 import io.parley.speech.audio.WavFile;
 import io.parley.speech.eval.EvaluationSet;
 import io.parley.speech.eval.WordErrorRate;

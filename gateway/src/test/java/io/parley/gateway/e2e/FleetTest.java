@@ -1,15 +1,16 @@
 package io.parley.gateway.e2e;
 
-import io.parley.gateway.store.PostgresServer;
+import io.parley.testkit.FleetHarness;
+import io.parley.testkit.GatewayProcess;
+import io.parley.testkit.PostgresServer;
+import io.parley.testkit.SocketClient;
+import io.parley.testkit.Speaker;
+
 import io.parley.speech.audio.WavFile;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -31,132 +32,56 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class FleetTest {
 
-    record Node(String name, GatewayProcess process) {
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     static List<Long> finalSeqs(SocketClient viewer) {
         return viewer.finals().stream().filter(f -> !f.getString("text").isBlank()).map(f -> f.getLong("seq")).toList();
     }
 
-    /** The fleet's three nodes: an edge and two of role all, on one PostgreSQL database and one token key. */
-    static final class Fleet3 {
-        final List<Node> nodes = new ArrayList<>();
-        final List<List<String>> args = new ArrayList<>();
-        final Path secret;
-
-        Fleet3(PostgresServer pg, String db) throws Exception {
-            String store = pg.newDatabase(db);
-            secret = TempFolders.create("parley-fleet-key-").resolve("fleet.key");
-            Files.writeString(secret, "a-secret-the-fleet-shares-" + "x".repeat(40));
-            int[] ports = {freePort(), freePort(), freePort()};
-            String members = Arrays.stream(ports).mapToObj(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
-            String[] roles = {"edge", "all", "all"};
-            for (int i = 0; i < 3; i++) {
-                args.add(List.of("--data", TempFolders.create("parley-fleet-").toString(), "--store", store,
-                        "--jwt-key", "fleet=" + secret, "--asr", "sphinx", "--mt-model", "none", "--webrtc", "off",
-                        "--cluster", "--cluster-members", members, "--cluster-port", Integer.toString(ports[i]),
-                        "--role", roles[i], "--max-streams", "1"));
-            }
-        }
-
-        void startAll() throws Exception {
-            for (int i = 0; i < 3; i++) {
-                nodes.add(new Node("node" + i, GatewayProcess.start(args.get(i))));
-            }
-        }
-
-        /** Starts node i again on its data folder and cluster port (it joins the others). */
-        GatewayProcess restart(int i) throws Exception {
-            Node n = new Node("node" + i + "'", GatewayProcess.start(args.get(i)));
-            nodes.add(n);
-            return n.process();
-        }
-
-        void dumpAndClose(Throwable failure) throws InterruptedException {
-            if (failure != null) {
-                for (Node n : nodes) {
-                    System.err.println("---- " + n.name() + " ----\n" + n.process().output());
-                }
-            }
-            for (Node n : nodes) {
-                n.process().close();
-            }
-        }
-
-        String admin() throws Exception {
-            return io.parley.gateway.TokenCommandAccess.mint(new String[]{"--role", "admin", "--jwt-key", "fleet=" + secret,
-                    "--data", TempFolders.create("parley-fleet-admin-").toString()}).strip();
-        }
+    /** An edge and two nodes of role all; each recognizes one stream at a time (Sphinx4), Apertium translates. */
+    static FleetHarness fleet(PostgresServer pg, String db) throws Exception {
+        String[] engine = {"--asr", "sphinx", "--mt-model", "none", "--max-streams", "1"};
+        return new FleetHarness(pg, db, List.of(FleetHarness.NodeSpec.of("edge", engine),
+                FleetHarness.NodeSpec.of("all", engine), FleetHarness.NodeSpec.of("all", engine)));
     }
 
     @Test
     void threeNodesServeOneMeetingAndAWorkerKilledMidUtteranceLosesNoFinal() throws Exception {
-        try (PostgresServer pg = PostgresServer.start()) {
-            Fleet3 fleet = new Fleet3(pg, "fleet");
-            Throwable failed = null;
+        try (PostgresServer pg = PostgresServer.start(); FleetHarness fleet = fleet(pg, "fleet")) {
             try {
                 fleet.startAll();
-                scenario(fleet.nodes, fleet.admin());
+                scenario(fleet);
             } catch (AssertionError | Exception e) {
-                failed = e;
+                System.err.println(fleet.outputs());
                 throw e;
-            } finally {
-                fleet.dumpAndClose(failed);
             }
         }
     }
 
     @Test
     void aRollingRestartOfEveryNodeMidMeetingLosesNoFinal() throws Exception {
-        try (PostgresServer pg = PostgresServer.start()) {
-            Fleet3 fleet = new Fleet3(pg, "rolling");
-            Throwable failed = null;
+        try (PostgresServer pg = PostgresServer.start(); FleetHarness fleet = fleet(pg, "rolling")) {
             try {
                 fleet.startAll();
                 rollingRestart(fleet);
             } catch (AssertionError | Exception e) {
-                failed = e;
+                System.err.println(fleet.outputs());
                 throw e;
-            } finally {
-                fleet.dumpAndClose(failed);
             }
         }
     }
 
-    /** Waits until {@code from} sees {@code n} nodes in /v1/cluster, and returns its answer. */
-    static JsonObject awaitNodes(GatewayProcess from, int n, String token) throws Exception {
-        long deadline = System.currentTimeMillis() + 60_000;
-        JsonObject last = null;
-        while (System.currentTimeMillis() < deadline) {
-            var r = from.send("GET", "/v1/cluster", null, token);
-            assertEquals(200, r.statusCode(), r.body());
-            last = new JsonObject(r.body());
-            if (last.getJsonArray("nodes").size() == n) {
-                return last;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the fleet never had " + n + " nodes: " + last);
-    }
-
-    void scenario(List<Node> nodes, String admin) throws Exception {
-        GatewayProcess edge = nodes.get(0).process();
+    void scenario(FleetHarness fleet) throws Exception {
+        String admin = fleet.admin();
+        GatewayProcess edge = fleet.node(0);
         assertEquals(401, edge.send("GET", "/v1/cluster", null, null).statusCode(), "the fleet's state is for an admin");
-        JsonObject cluster = awaitNodes(edge, 3, admin);
+        JsonObject cluster = fleet.awaitNodes(edge, 3, admin);
         assertEquals(Set.of("edge", "all"), cluster.getJsonArray("nodes").stream()
                 .map(o -> ((JsonObject) o).getString("role")).collect(Collectors.toSet()));
 
         JsonObject room = edge.createRoom(null);
         String id = room.getString("room");
         String viewerToken = room.getString("viewerToken");
-        GatewayProcess b = nodes.get(1).process();
-        GatewayProcess c = nodes.get(2).process();
+        GatewayProcess b = fleet.node(1);
+        GatewayProcess c = fleet.node(2);
         // Viewers on both workers, in two languages and as spoken.
         SocketClient spanish = SocketClient.connect(b.ws("/v1/rooms/" + id + "/captions?lang=es"), viewerToken);
         SocketClient originalOnB = SocketClient.connect(b.ws("/v1/rooms/" + id + "/captions"), viewerToken);
@@ -177,7 +102,7 @@ class FleetTest {
         assertTrue(spanish.finals().stream().anyMatch(f -> "es".equals(f.getString("lang"))), "translated: " + spanish.finals());
 
         // Which worker runs the room's speech?
-        JsonArray all = awaitNodes(edge, 3, admin).getJsonArray("nodes");
+        JsonArray all = fleet.awaitNodes(edge, 3, admin).getJsonArray("nodes");
         String hostUrl = all.stream().map(o -> (JsonObject) o).filter(n -> n.getJsonArray("rooms").contains(id))
                 .map(n -> n.getString("http")).findFirst().orElseThrow(() -> new AssertionError("no node runs " + id + ": " + all));
         boolean hostIsB = hostUrl.endsWith(":" + b.port());
@@ -296,12 +221,12 @@ class FleetTest {
         }
     }
 
-    void rollingRestart(Fleet3 fleet) throws Exception {
-        GatewayProcess edge = fleet.nodes.get(0).process();
-        GatewayProcess b = fleet.nodes.get(1).process();
-        GatewayProcess c = fleet.nodes.get(2).process();
+    void rollingRestart(FleetHarness fleet) throws Exception {
+        GatewayProcess edge = fleet.node(0);
+        GatewayProcess b = fleet.node(1);
+        GatewayProcess c = fleet.node(2);
         String admin = fleet.admin();
-        awaitNodes(edge, 3, admin);
+        fleet.awaitNodes(edge, 3, admin);
         JsonObject room = edge.createRoom(null);
         String id = room.getString("room");
         RoamingViewer original = new RoamingViewer(id, null, room.getString("viewerToken"));
@@ -335,7 +260,7 @@ class FleetTest {
             assertTrue(stopping.awaitExit(java.time.Duration.ofSeconds(60)).isPresent(), "the node stopped");
             GatewayProcess again = fleet.restart(i + 1);
             nodes[i] = again;
-            awaitNodes(edge, 3, admin);
+            fleet.awaitNodes(edge, 3, admin);
             int expected = spoken;
             original.connections.getLast().await(j -> original.finals().size() >= expected, 60_000);
         }

@@ -1,5 +1,8 @@
 package io.parley.gateway.e2e;
 
+import io.parley.testkit.SocketClient;
+import io.parley.testkit.Speaker;
+
 import io.github.jaredmdobson.concentus.OpusApplication;
 import io.github.jaredmdobson.concentus.OpusEncoder;
 import io.parley.speech.audio.StreamingResampler;

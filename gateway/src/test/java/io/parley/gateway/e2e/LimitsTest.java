@@ -1,5 +1,8 @@
 package io.parley.gateway.e2e;
 
+import io.parley.testkit.SocketClient;
+import io.parley.testkit.Speaker;
+
 import io.parley.gateway.config.ConnectionLimits;
 import io.parley.gateway.config.GatewayConfig;
 import io.parley.gateway.config.Limits;

@@ -1,5 +1,7 @@
 package io.parley.gateway.e2e;
 
+import io.parley.testkit.TempFolders;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
 package io.parley.gateway.e2e;
 
+import io.parley.testkit.TempFolders;
+
 import io.parley.gateway.config.FileLimits;
 import io.parley.speech.eval.EvaluationSet;
 import io.parley.speech.eval.WordErrorRate;

@@ -1,5 +1,8 @@
 package io.parley.gateway.e2e;
 
+import io.parley.testkit.GatewayEndpoint;
+import io.parley.testkit.TempFolders;
+
 import io.parley.gateway.ParleyServer;
 import io.parley.gateway.config.GatewayConfig;
 import io.parley.gateway.config.Limits;

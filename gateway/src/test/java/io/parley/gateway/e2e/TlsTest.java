@@ -1,5 +1,7 @@
 package io.parley.gateway.e2e;
 
+import io.parley.testkit.SocketClient;
+
 import io.vertx.core.json.JsonObject;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;

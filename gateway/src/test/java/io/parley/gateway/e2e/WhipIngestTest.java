@@ -1,5 +1,7 @@
 package io.parley.gateway.e2e;
 
+import io.parley.testkit.SocketClient;
+
 import io.parley.gateway.config.WebRtcConfig;
 import io.parley.speech.audio.WavFile;
 import io.parley.speech.eval.EvaluationSet;

@@ -1,8 +1,9 @@
 package io.parley.gateway.files;
 
+import io.parley.testkit.TempFolders;
+
 import io.parley.gateway.config.FileLimits;
 import io.parley.gateway.e2e.MediaFixtures;
-import io.parley.gateway.e2e.TempFolders;
 import io.parley.speech.eval.EvaluationSet;
 import org.junit.jupiter.api.Test;
 

@@ -1,8 +1,9 @@
 package io.parley.gateway.fuzz;
 
+import io.parley.testkit.SocketClient;
+import io.parley.testkit.Speaker;
+
 import io.parley.gateway.config.ConnectionLimits;
-import io.parley.gateway.e2e.SocketClient;
-import io.parley.gateway.e2e.Speaker;
 import io.parley.gateway.e2e.TestGateway;
 import io.parley.gateway.protocol.ErrorCodes;
 import io.parley.speech.audio.WavFile;

@@ -139,7 +139,7 @@ class RoomTest {
     /** Waits until the room has finished everything submitted so far. */
     static void settle(Room room) {
         for (int i = 0; i < 3; i++) {
-            await(room.chain().run(() -> null));
+            await(room.settled());
         }
     }
 

@@ -1,5 +1,7 @@
 package io.parley.gateway.store;
 
+import io.parley.testkit.PostgresServer;
+
 import io.parley.gateway.store.postgres.PostgresStore;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;

@@ -1,4 +1,4 @@
-package io.parley.gateway.e2e;
+package io.parley.testkit;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
-package io.parley.gateway.e2e;
+package io.parley.testkit;
 
-/** Where a gateway under test answers: in this JVM ({@link TestGateway}) or in its own ({@link GatewayProcess}). */
+/** Where a gateway under test answers: in the JVM of the test or benchmark, or in its own ({@link GatewayProcess}). */
 public interface GatewayEndpoint {
 
     /** An http(s):// URL of a path on the gateway. */

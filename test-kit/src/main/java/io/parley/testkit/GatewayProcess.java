@@ -1,4 +1,4 @@
-package io.parley.gateway.e2e;
+package io.parley.testkit;
 
 import io.vertx.core.json.JsonObject;
 
@@ -38,6 +38,16 @@ public final class GatewayProcess implements GatewayEndpoint, AutoCloseable {
         this.port = port;
     }
 
+    /** The java of this JVM, for processes of the same build. */
+    static String java() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    /** This JVM's class path: under Surefire the class path is a manifest-only jar, and the real one is this property. */
+    static String classPath() {
+        return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    }
+
     /** Starts {@code Main} with {@code args} (plus {@code --port 0}) and waits until it listens. */
     public static GatewayProcess start(List<String> args) throws Exception {
         return start(args, null);
@@ -48,18 +58,23 @@ public final class GatewayProcess implements GatewayEndpoint, AutoCloseable {
      * {@code ./parley run} gives it: crash logs go to the data folder ({@code --data}).
      */
     public static GatewayProcess start(List<String> args, Path workingDir) throws Exception {
+        return start(List.of(), args, workingDir);
+    }
+
+    /** Like {@link #start(List, Path)}, with JVM options of its own (a share of the cores, say). */
+    public static GatewayProcess start(List<String> jvmOptions, List<String> args, Path workingDir) throws Exception {
         int data = args.indexOf("--data");
         List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse("java"),
+                java(),
                 "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector",
                 "-XX:+ExitOnOutOfMemoryError", "-Xmx1g"));
+        command.addAll(jvmOptions);
         if (data >= 0) {
             command.add("-XX:ErrorFile=" + Path.of(args.get(data + 1)).toAbsolutePath().resolve("hs_err_pid%p.log"));
         }
         command.addAll(List.of(
                 "-Djava.util.logging.config.file=" + System.getProperty("java.util.logging.config.file", ""),
-                // Under Surefire the class path is a manifest-only jar; the real one is this property.
-                "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+                "-cp", classPath(),
                 "io.parley.gateway.Main", "--port", "0"));
         command.addAll(args);
         // The output goes to a file, read as it grows: all of it stays readable after the process ends.

@@ -1,4 +1,4 @@
-package io.parley.gateway.store;
+package io.parley.testkit;
 
 import java.io.IOException;
 import java.net.ServerSocket;

@@ -1,4 +1,4 @@
-package io.parley.gateway.e2e;
+package io.parley.testkit;
 
 import io.vertx.core.json.JsonObject;
 
@@ -25,7 +25,8 @@ public class SocketClient implements WebSocket.Listener, AutoCloseable {
     }
 
     public final List<Received> messages = new CopyOnWriteArrayList<>();
-    final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    /** Completes with the close code when the server closes the socket (-1 on an error). */
+    public final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
     WebSocket socket;
 

@@ -1,4 +1,4 @@
-package io.parley.gateway.e2e;
+package io.parley.testkit;
 
 import io.parley.speech.audio.WavFile;
 import io.vertx.core.json.JsonObject;
