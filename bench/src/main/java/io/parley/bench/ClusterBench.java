@@ -98,12 +98,22 @@ final class ClusterBench {
             int held = 0;
             for (int s = 1; s <= o.maxSpeakers(); s++) {
                 BenchOutput.progress(workers + " worker(s): " + s + " speaker(s) for " + o.seconds() + " s");
+                Thread.sleep(1500); // the workers' beats show the last step's streams gone
                 List<java.util.Map<String, Double>> before = new ArrayList<>();
                 for (int w = 1; w <= workers; w++) {
                     before.add(LoadBench.metrics(fleet.node(w)));
                 }
                 long t0 = System.nanoTime();
+                JsonArray seen = new JsonArray();
+                for (Object n : fleet.awaitNodes(edge, workers + 1, admin).getJsonArray("nodes")) {
+                    JsonObject node = (JsonObject) n;
+                    if (!"edge".equals(node.getString("role"))) {
+                        seen.add(new JsonObject().put("streams", node.getValue("streams"))
+                                .put("realTimeFactor", node.getValue("realTimeFactor")));
+                    }
+                }
                 JsonObject step = LoadBench.step(edge, s, 2, clips, o.seconds(), false);
+                step.put("workersAtStart", seen);
                 double wall = (System.nanoTime() - t0) / 1e9;
                 // The edge has no recognizer: what the step says of one is the workers'.
                 step.remove("recognizerRealtimeFactor");

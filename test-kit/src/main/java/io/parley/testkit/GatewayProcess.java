@@ -67,7 +67,12 @@ public final class GatewayProcess implements GatewayEndpoint, AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 java(),
                 "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector",
-                "-XX:+ExitOnOutOfMemoryError", "-Xmx1g"));
+                "-XX:+ExitOnOutOfMemoryError", "-Xmx1g",
+                // As ./parley run gives them, for Hazelcast in a fleet.
+                "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+                "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow"));
         command.addAll(jvmOptions);
         if (data >= 0) {
             command.add("-XX:ErrorFile=" + Path.of(args.get(data + 1)).toAbsolutePath().resolve("hs_err_pid%p.log"));

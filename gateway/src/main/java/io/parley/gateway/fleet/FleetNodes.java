@@ -50,7 +50,7 @@ public final class FleetNodes {
         this.ownLoad = ownLoad;
     }
 
-    /** Starts listening to the others and beating. */
+    /** Starts listening to the others and beating; {@code cluster} may be null (a unit test on a local bus). */
     void start(ClusterManager cluster) {
         vertx.eventBus().<JsonObject>consumer(LOAD_ADDRESS, m -> {
             NodeLoad load;
@@ -64,6 +64,23 @@ public final class FleetNodes {
             }
             nodes.put(load.node(), new Seen(load, System.nanoTime()));
         });
+        if (cluster != null) {
+            watch(cluster);
+        }
+        beat();
+        timer = vertx.setPeriodic(BEAT_MILLIS, id -> {
+            beat();
+            long now = System.nanoTime();
+            nodes.forEach((node, seen) -> {
+                if (!node.equals(self) && now - seen.atNanos() > SILENCE_MILLIS * 1_000_000L) {
+                    declareGone(node, "silent for " + SILENCE_MILLIS + " ms");
+                }
+            });
+        });
+    }
+
+    /** Hazelcast's word on members that leave: faster than their silence. */
+    private void watch(ClusterManager cluster) {
         cluster.nodeListener(new NodeListener() {
             @Override
             public void nodeAdded(String nodeID) {
@@ -74,16 +91,6 @@ public final class FleetNodes {
             public void nodeLeft(String nodeID) {
                 vertx.runOnContext(v -> declareGone(nodeID, "left the cluster"));
             }
-        });
-        beat();
-        timer = vertx.setPeriodic(BEAT_MILLIS, id -> {
-            beat();
-            long now = System.nanoTime();
-            nodes.forEach((node, seen) -> {
-                if (!node.equals(self) && now - seen.atNanos() > SILENCE_MILLIS * 1_000_000L) {
-                    declareGone(node, "silent for " + SILENCE_MILLIS + " ms");
-                }
-            });
         });
     }
 
@@ -144,11 +151,28 @@ public final class FleetNodes {
 
     /**
      * The least busy worker that can keep one more stream in real time, other than those in
-     * {@code exclude}; empty when none can (the fleet is full).
+     * {@code exclude}; empty when none can (the fleet is full). Streams this node placed since a
+     * worker's last beats count as its own: speakers arriving together are spread, not all sent
+     * to whichever worker looked idlest a moment ago. Ties go to any of the equals. The worker
+     * chosen is counted as placed.
      */
-    public Optional<NodeLoad> leastBusyWorker(Set<String> exclude, double maxBacklogSeconds) {
-        return all().stream()
-                .filter(l -> !exclude.contains(l.node()) && alive(l.node()) && l.canTakeStream(maxBacklogSeconds))
-                .min(Comparator.comparingDouble(NodeLoad::busyness));
+    public synchronized Optional<NodeLoad> leastBusyWorker(Set<String> exclude, double maxBacklogSeconds) {
+        long now = System.nanoTime();
+        placed.values().forEach(times -> times.removeIf(t -> now - t > RECENT_PLACEMENT_NANOS));
+        List<NodeLoad> candidates = new ArrayList<>(all().stream()
+                .filter(l -> !exclude.contains(l.node()) && alive(l.node()))
+                .map(l -> l.withExtraStreams(placed.getOrDefault(l.node(), List.of()).size()))
+                .filter(l -> l.canTakeStream(maxBacklogSeconds))
+                .toList());
+        java.util.Collections.shuffle(candidates);
+        Optional<NodeLoad> choice = candidates.stream().min(Comparator.comparingDouble(NodeLoad::busyness));
+        // Counted at once, under the same lock: speakers arriving together see each other's placements.
+        choice.ifPresent(l -> placed.computeIfAbsent(l.node(), n -> new java.util.concurrent.ConcurrentLinkedDeque<>())
+                .add(now));
+        return choice;
     }
+
+    /** How long a placement counts before the worker's own beats show it. */
+    static final long RECENT_PLACEMENT_NANOS = 3 * BEAT_MILLIS * 1_000_000L;
+    private final Map<String, java.util.Collection<Long>> placed = new ConcurrentHashMap<>();
 }

@@ -35,16 +35,27 @@ public record NodeLoad(String node, String role, String http, String engine, int
         return !role.equals("edge");
     }
 
+    /** The same, with {@code n} more streams than it said (placed on it since). */
+    public NodeLoad withExtraStreams(int n) {
+        return n == 0 ? this : new NodeLoad(node, role, http, engine, streams + n, maxStreams, realTimeFactor, backlogSeconds,
+                translationQueue, viewers, rooms, draining);
+    }
+
     /** Whether it could take one more live stream and keep it in real time. */
     public boolean canTakeStream(double maxBacklogSeconds) {
         return worker() && !draining && streams < maxStreams && backlogSeconds <= maxBacklogSeconds
                 && realTimeFactor < 1.0;
     }
 
-    /** Lower is less busy: the share of its streams in use, weighed by how hard its recognizer works. */
+    /**
+     * Lower is less busy: first the streams it runs, counted against its size (a worker allowed
+     * twice the default streams counts each as half), so that rooms spread; then how hard its
+     * recognizer works. The real-time factor is a reading of the last seconds, weighed as half a
+     * stream at most, so that a reading a beat old does not send every newcomer elsewhere.
+     */
     public double busyness() {
-        double share = maxStreams == 0 ? 1 : (streams + 1.0) / maxStreams;
-        return share + realTimeFactor + backlogSeconds / 10;
+        double size = maxStreams == 0 ? 1e-3 : maxStreams / 8.0;
+        return (streams + 1.0) / size + 0.5 * Math.min(realTimeFactor, 1.0) + backlogSeconds / 10;
     }
 
     public JsonObject toJson() {
