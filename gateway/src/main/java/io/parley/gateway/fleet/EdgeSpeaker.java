@@ -103,7 +103,6 @@ final class EdgeSpeaker implements RecognizerSession {
             events.unregister();
             throw new IngestRefused(ErrorCodes.INTERNAL, "the fleet could not take the stream: " + e.getMessage());
         }
-        nodes.onGone(this::nodeGone);
     }
 
     String engine() {
@@ -287,7 +286,8 @@ final class EdgeSpeaker implements RecognizerSession {
         }
     }
 
-    private void nodeGone(String node) {
+    /** A node of the fleet is gone (told by the fleet for every speaker it holds). */
+    void nodeGone(String node) {
         synchronized (this) {
             if (ended || !node.equals(host)) {
                 return;

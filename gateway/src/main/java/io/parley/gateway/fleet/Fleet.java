@@ -81,6 +81,7 @@ public final class Fleet implements RoomFleet, SpeakerPlacement {
             audience.start();
         }
         feeds.start();
+        nodes.onGone(node -> speakers.forEach(s -> s.nodeGone(node)));
         nodes.start(((VertxInternal) vertx).clusterManager());
         vertx.eventBus().<JsonObject>consumer(FleetAddresses.ROOM_CLOSED, m -> {
             String room = m.body().getString("room", "");

@@ -42,9 +42,17 @@ final class HostedSpeakers {
 
     private static final Logger LOG = Logger.getLogger(HostedSpeakers.class.getName());
 
-    /** One stream (one placement of it) run here. */
-    private record Hosted(String key, String streamId, int generation, String room, String edge, SpeakerIngest ingest) {
+    /** One stream (one placement of it) run here, and when its audio last came. */
+    private record Hosted(String key, String streamId, int generation, String room, String edge, SpeakerIngest ingest,
+                          java.util.concurrent.atomic.AtomicLong lastAudioNanos) {
     }
+
+    /**
+     * A stream that gets no audio this long is finished: its edge gave up on it (an answer that
+     * came too late, a move) without being able to say so. A live speaker sends audio, silence
+     * included, all the time.
+     */
+    static final long SILENT_STREAM_NANOS = 60_000_000_000L;
 
     private final Vertx vertx;
     private final String self;
@@ -74,6 +82,14 @@ final class HostedSpeakers {
         vertx.eventBus().<Buffer>consumer(FleetAddresses.speakerAudio(self), m -> audio(m.body()));
         vertx.eventBus().<JsonObject>consumer(FleetAddresses.speakerControl(self), m -> control(m.body()));
         nodes.onGone(this::edgeGone);
+        vertx.setPeriodic(5000, id -> {
+            long now = System.nanoTime();
+            streams.values().stream().filter(h -> now - h.lastAudioNanos().get() > SILENT_STREAM_NANOS).forEach(h -> {
+                LOG.info(() -> "fleet: stream " + h.streamId() + " has had no audio for a minute; finishing it");
+                h.lastAudioNanos().set(now); // asked once
+                h.ingest().session().finish();
+            });
+        });
         metrics.gauge("parley_fleet_hosted_streams", "Speaker streams run here for the fleet's edges.", streams::size);
     }
 
@@ -102,13 +118,20 @@ final class HostedSpeakers {
         }
         blocking.execute(() -> {
             // One placement of a room at a time here: the first loads the room afresh, the others join it.
-            synchronized (roomLocks.computeIfAbsent(roomId, k -> new Object())) {
+            synchronized (ROOM_LOCKS[Math.floorMod(roomId.hashCode(), ROOM_LOCKS.length)]) {
                 openNow(request, r, streamId, roomId, edge, generation);
             }
         });
     }
 
-    private final Map<String, Object> roomLocks = new ConcurrentHashMap<>();
+    /** Striped: a room's placements here one at a time, with a bounded number of locks. */
+    private static final Object[] ROOM_LOCKS = new Object[64];
+
+    static {
+        for (int i = 0; i < ROOM_LOCKS.length; i++) {
+            ROOM_LOCKS[i] = new Object();
+        }
+    }
 
     private void openNow(Message<JsonObject> request, JsonObject r, String streamId, String roomId, String edge,
                          int generation) {
@@ -129,7 +152,8 @@ final class HostedSpeakers {
                         (code, message, closeCode, retryAfterMs) -> asked(key, events, generation, code, message, closeCode,
                                 retryAfterMs),
                         r.getDouble("startOffset", room.get().secondsSinceCreation()));
-                streams.put(key, new Hosted(key, streamId, generation, roomId, edge, ingest));
+                streams.put(key, new Hosted(key, streamId, generation, roomId, edge, ingest,
+                        new java.util.concurrent.atomic.AtomicLong(System.nanoTime())));
                 audience.hosting(room.get());
                 hosts.claim(roomId, self);
                 request.reply(new JsonObject().put("ok", true).put("language", ingest.language())
@@ -158,6 +182,7 @@ final class HostedSpeakers {
         if (h == null) {
             return; // a stream that ended or moved: its late audio is not wanted
         }
+        h.lastAudioNanos().set(System.nanoTime());
         try {
             h.ingest().session().accept(frame.samples(), 0, frame.samples().length);
         } catch (RecognizerException e) {
