@@ -68,7 +68,7 @@ public final class Fleet implements RoomFleet, SpeakerPlacement {
         String self = ((VertxInternal) vertx).clusterManager().getNodeId();
         this.nodes = new FleetNodes(vertx, self, this::ownLoad);
         this.hosts = new RoomHosts(vertx, nodes);
-        this.audience = new FleetAudience(vertx);
+        this.audience = new FleetAudience(vertx, engines.viewerLanguages()::contains);
         this.feeds = new RoomFeeds(vertx, self, store, roomWork, gateway.rooms().policy().maxViewers());
     }
 

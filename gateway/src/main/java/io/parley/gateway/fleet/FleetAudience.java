@@ -29,12 +29,15 @@ final class FleetAudience {
     static final long LEASE_MILLIS = 5000;
 
     private final Vertx vertx;
+    /** The caption languages this node can translate into: what an edge asks beyond them is ignored. */
+    private final java.util.function.Predicate<String> translatable;
     /** room → stream → its publisher. */
     private final Map<String, Map<String, Publisher>> rooms = new ConcurrentHashMap<>();
     private final Map<String, Room> hosted = new ConcurrentHashMap<>();
 
-    FleetAudience(Vertx vertx) {
+    FleetAudience(Vertx vertx, java.util.function.Predicate<String> translatable) {
         this.vertx = vertx;
+        this.translatable = translatable;
     }
 
     void start() {
@@ -66,7 +69,7 @@ final class FleetAudience {
                 continue;
             }
             for (Object lang : langs) {
-                if (lang instanceof String l && !l.equals(TranscriptStore.ORIGINAL)) {
+                if (lang instanceof String l && !l.equals(TranscriptStore.ORIGINAL) && translatable.test(l)) {
                     Publisher p = rooms.getOrDefault(roomId, Map.of()).get(l);
                     if (p != null) {
                         p.renewed = System.currentTimeMillis();

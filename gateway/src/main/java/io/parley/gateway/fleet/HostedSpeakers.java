@@ -142,9 +142,14 @@ final class HostedSpeakers {
                     request.reply(refusal(ErrorCodes.ROOM_CLOSED, "the room '" + roomId + "' is closed or does not exist"));
                     return;
                 }
+                // What another node asks is checked like a client's request: this worker's engine may differ.
+                String requested = r.getString("language", "");
+                String language = SpeakerIngest.resolveLanguage(requested, engines.recognizer()).orElseThrow(() ->
+                        new IngestRefused(ErrorCodes.UNSUPPORTED_LANGUAGE, "this worker's " + engines.recognizer().engine()
+                                + " engine does not recognise '" + requested + "'"));
                 String key = key(streamId, generation);
                 String events = FleetAddresses.speakerEvents(streamId);
-                SpeakerIngest ingest = SpeakerIngest.openHere(room.get(), engines, metrics, r.getString("language"),
+                SpeakerIngest ingest = SpeakerIngest.openHere(room.get(), engines, metrics, language,
                         r.getString("speaker"), new EdgeEcho(events, generation), streamId + "-g" + generation,
                         error -> send(events, generation, new JsonObject().put("type", "error").put("code", error.code())
                                 .put("message", error.getMessage())),

@@ -99,7 +99,7 @@ public record SpeakerIngest(SpeakerStream stream, RecognizerSession session, Str
     }
 
     /** The language a session will use for what a client asked, if the engine can serve it. */
-    static Optional<String> resolveLanguage(String requested, SpeechRecognizer recognizer) {
+    public static Optional<String> resolveLanguage(String requested, SpeechRecognizer recognizer) {
         if (SessionOptions.AUTO.equals(requested)) {
             if (recognizer.identifiesLanguage()) {
                 return Optional.of(SessionOptions.AUTO);
