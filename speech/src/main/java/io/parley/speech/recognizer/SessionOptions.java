@@ -18,9 +18,11 @@ import java.util.function.Supplier;
  *                 English itself ({@link Utterance#english()}), asked per utterance: those where
  *                 its own translation measured better than translating its transcript
  *                 (engines that cannot ignore it)
+ * @param expectedLanguages with {@code auto}: the languages the speaker said to expect; the
+ *                 engine identifies the language among them only (empty: any it knows)
  */
 public record SessionOptions(String language, String streamId, Task task, Supplier<List<String>> hints,
-                             Predicate<String> englishFromSpeech) {
+                             Predicate<String> englishFromSpeech, List<String> expectedLanguages) {
 
     public static final String AUTO = "auto";
 
@@ -38,6 +40,17 @@ public record SessionOptions(String language, String streamId, Task task, Suppli
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(hints, "hints");
         Objects.requireNonNull(englishFromSpeech, "englishFromSpeech");
+        expectedLanguages = List.copyOf(expectedLanguages);
+    }
+
+    public SessionOptions(String language, String streamId, Task task, Supplier<List<String>> hints,
+                          Predicate<String> englishFromSpeech) {
+        this(language, streamId, task, hints, englishFromSpeech, List.of());
+    }
+
+    /** The same options, identifying the language among {@code expected} only. */
+    public SessionOptions withExpectedLanguages(List<String> expected) {
+        return new SessionOptions(language, streamId, task, hints, englishFromSpeech, expected);
     }
 
     public SessionOptions(String language, String streamId, Task task, Supplier<List<String>> hints) {

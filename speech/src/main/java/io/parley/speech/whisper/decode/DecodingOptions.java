@@ -18,16 +18,17 @@ import java.util.List;
  * @param noSpeechThreshold        with a low log-probability, a no-speech probability above this means silence
  * @param maxTokens                tokens per window at most
  * @param prompt                   text tokens of what was said before (Whisper's {@code <|startofprev|>} prompt)
+ * @param languageChoice           how a language is picked when {@code language} is null
  */
 public record DecodingOptions(Task task, String language, boolean timestamps, List<Double> temperatures,
                               int beamSize, double patience, double maxInitialTimestamp,
                               double compressionRatioThreshold, double logProbThreshold, double noSpeechThreshold,
-                              int maxTokens, int[] prompt) {
+                              int maxTokens, int[] prompt, LanguageChoice languageChoice) {
 
     public static final List<Double> FALLBACK = List.of(0.0, 0.2, 0.4, 0.6, 0.8, 1.0);
 
     public static DecodingOptions defaults() {
-        return new DecodingOptions(Task.TRANSCRIBE, null, true, FALLBACK, 1, 1.0, 1.0, 2.4, -1.0, 0.6, 224, new int[0]);
+        return new DecodingOptions(Task.TRANSCRIBE, null, true, FALLBACK, 1, 1.0, 1.0, 2.4, -1.0, 0.6, 224, new int[0], LanguageChoice.ANY);
     }
 
     public DecodingOptions {
@@ -47,41 +48,47 @@ public record DecodingOptions(Task task, String language, boolean timestamps, Li
             throw new IllegalArgumentException("decoding: maxTokens must be 1 to 448, not " + maxTokens);
         }
         prompt = prompt == null ? new int[0] : prompt.clone();
+        languageChoice = languageChoice == null ? LanguageChoice.ANY : languageChoice;
         temperatures = List.copyOf(temperatures);
     }
 
     public DecodingOptions withLanguage(String lang) {
         return new DecodingOptions(task, lang, timestamps, temperatures, beamSize, patience, maxInitialTimestamp,
-                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, maxTokens, prompt);
+                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, maxTokens, prompt, languageChoice);
     }
 
     public DecodingOptions withTask(Task t) {
         return new DecodingOptions(t, language, timestamps, temperatures, beamSize, patience, maxInitialTimestamp,
-                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, maxTokens, prompt);
+                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, maxTokens, prompt, languageChoice);
     }
 
     public DecodingOptions withTimestamps(boolean on) {
         return new DecodingOptions(task, language, on, temperatures, beamSize, patience, maxInitialTimestamp,
-                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, maxTokens, prompt);
+                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, maxTokens, prompt, languageChoice);
     }
 
     public DecodingOptions withBeamSize(int size) {
         return new DecodingOptions(task, language, timestamps, temperatures, size, patience, maxInitialTimestamp,
-                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, maxTokens, prompt);
+                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, maxTokens, prompt, languageChoice);
     }
 
     public DecodingOptions withTemperatures(List<Double> ts) {
         return new DecodingOptions(task, language, timestamps, ts, beamSize, patience, maxInitialTimestamp,
-                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, maxTokens, prompt);
+                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, maxTokens, prompt, languageChoice);
     }
 
     public DecodingOptions withPrompt(int[] tokens) {
         return new DecodingOptions(task, language, timestamps, temperatures, beamSize, patience, maxInitialTimestamp,
-                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, maxTokens, tokens);
+                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, maxTokens, tokens, languageChoice);
     }
 
     public DecodingOptions withMaxTokens(int n) {
         return new DecodingOptions(task, language, timestamps, temperatures, beamSize, patience, maxInitialTimestamp,
-                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, n, prompt);
+                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, n, prompt, languageChoice);
+    }
+
+    public DecodingOptions withLanguageChoice(LanguageChoice choice) {
+        return new DecodingOptions(task, language, timestamps, temperatures, beamSize, patience, maxInitialTimestamp,
+                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, maxTokens, prompt, choice);
     }
 }

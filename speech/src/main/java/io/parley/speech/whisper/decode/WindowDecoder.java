@@ -102,7 +102,8 @@ public final class WindowDecoder {
             String language = options.language();
             boolean multilingual = model.dims().multilingual();
             if (language == null) {
-                language = multilingual ? LanguageProbabilities.of(sotLogits, tokenizer.languages()).best() : "en";
+                language = multilingual
+                        ? options.languageChoice().choose(LanguageProbabilities.of(sotLogits, tokenizer.languages())) : "en";
             }
             List<Integer> rest = new ArrayList<>();
             if (multilingual) {

@@ -3,15 +3,14 @@ package io.parley.speech.whisper.stream;
 import io.parley.speech.recognizer.RecognizerException;
 import io.parley.speech.whisper.model.WhisperModel;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.PriorityQueue;
+import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.DoubleAdder;
@@ -30,17 +29,34 @@ import java.util.logging.Logger;
  *   <li>anything else (word alignment) runs alone, in arrival order.</li>
  * </ul>
  * While some streams are between two steps, the runner waits a moment for them, so that a
- * batch is not split by a few microseconds of bookkeeping.
+ * batch is not split by a few microseconds of bookkeeping. Jobs of final passes go ahead of
+ * partial work ({@link Account#urgent}): a newcomer's partials never delay another stream's
+ * final. The runner measures its utilisation, which stretches the partials' cadence and lets
+ * the recognizer refuse a stream the model cannot take.
  */
 final class ModelRunner implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ModelRunner.class.getName());
     /** How long a batch waits for the steps of streams still decoding. */
     private static final long GATHER_NANOS = 2_000_000;
+    /** How far back the model's utilisation is measured: a few partial steps, for their cadence. */
+    private static final long UTILISATION_WINDOW_NANOS = 3_000_000_000L;
+    /** How far back the finals' share is measured, for admission: a few utterances of every stream. */
+    private static final long FINALS_WINDOW_NANOS = 15_000_000_000L;
 
-    /** Where the runner books the time it spends for one stream. */
+    /** Where the runner books the time it spends for one stream, and whether the stream's work now is a final's. */
     static final class Account {
         private final DoubleAdder seconds = new DoubleAdder();
+        private volatile boolean urgent;
+
+        /** The stream's jobs from now on are (or are no longer) a final's: they go ahead of partial work. */
+        void urgent(boolean on) {
+            urgent = on;
+        }
+
+        boolean urgent() {
+            return urgent;
+        }
 
         void charge(double s) {
             seconds.add(s);
@@ -52,6 +68,7 @@ final class ModelRunner implements AutoCloseable {
     }
 
     private sealed interface Job permits Step, Encode, Exclusive {
+        Account account();
     }
 
     private record Step(List<WhisperModel.DecoderState> states, List<int[]> tokens, Account account,
@@ -65,8 +82,22 @@ final class ModelRunner implements AutoCloseable {
     private record Exclusive(Callable<?> work, Account account, CompletableFuture<Object> done) implements Job {
     }
 
+    /** A job waiting, with its rank: a final's jobs first, then in arrival order. */
+    private record Queued(Job job, boolean urgent, long order) implements Comparable<Queued> {
+        @Override
+        public int compareTo(Queued o) {
+            if (urgent != o.urgent) {
+                return urgent ? -1 : 1;
+            }
+            return Long.compare(order, o.order);
+        }
+    }
+
     private final WhisperModel model;
-    private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
+    private final PriorityBlockingQueue<Queued> queue = new PriorityBlockingQueue<>();
+    private final AtomicLong arrivals = new AtomicLong();
+    private final BusyMeter busy = new BusyMeter(UTILISATION_WINDOW_NANOS);
+    private final BusyMeter finalsBusy = new BusyMeter(FINALS_WINDOW_NANOS);
     private final AtomicInteger decoding = new AtomicInteger();
     private final LongAdder stepBatches = new LongAdder();
     private final LongAdder stepSequences = new LongAdder();
@@ -110,7 +141,7 @@ final class ModelRunner implements AutoCloseable {
         if (closed) {
             throw new RecognizerException("engine_unavailable", "the recognizer is shut down");
         }
-        queue.add(job);
+        queue.add(new Queued(job, job.account().urgent(), arrivals.getAndIncrement()));
         @SuppressWarnings("unchecked")
         CompletableFuture<T> f = (CompletableFuture<T>) switch (job) {
             case Step s -> s.done();
@@ -132,17 +163,28 @@ final class ModelRunner implements AutoCloseable {
     }
 
     private void loop() {
-        Deque<Job> pending = new ArrayDeque<>();
+        PriorityQueue<Queued> pending = new PriorityQueue<>();
         while (!closed) {
             try {
-                Job first = pending.isEmpty() ? queue.poll(100, TimeUnit.MILLISECONDS) : pending.poll();
-                if (first == null) {
-                    continue;
+                if (pending.isEmpty()) {
+                    Queued q = queue.poll(100, TimeUnit.MILLISECONDS);
+                    if (q == null) {
+                        continue;
+                    }
+                    pending.add(q);
                 }
-                switch (first) {
+                queue.drainTo(pending);
+                Queued first = pending.poll();
+                long t0 = System.nanoTime();
+                switch (first.job()) {
                     case Step s -> runSteps(s, pending);
                     case Encode e -> runEncodes(e, pending);
                     case Exclusive x -> runExclusive(x);
+                }
+                long t1 = System.nanoTime();
+                busy.busy(t0, t1);
+                if (first.urgent()) {
+                    finalsBusy.busy(t0, t1);
                 }
             } catch (InterruptedException e) {
                 break;
@@ -150,38 +192,33 @@ final class ModelRunner implements AutoCloseable {
                 LOG.log(Level.SEVERE, "model runner failed", e); // the job that threw has been failed
             }
         }
-        failAll(pending);
-        failAll(queue);
+        List<Queued> left = new ArrayList<>(pending);
+        queue.drainTo(left);
+        failAll(left);
     }
 
-    private void runSteps(Step first, Deque<Job> pending) throws InterruptedException {
+    /**
+     * Runs {@code first} with every other decoder step waiting, and those of streams still
+     * decoding for a moment: a step costs about as much for one sequence as for several.
+     * Partial streams' steps ride along with a final's; other jobs wait their turn by rank.
+     */
+    private void runSteps(Step first, PriorityQueue<Queued> pending) throws InterruptedException {
         List<Step> batch = new ArrayList<>();
         batch.add(first);
-        // Steps already waiting, then those of streams still decoding, for a moment.
-        for (var it = pending.iterator(); it.hasNext(); ) {
-            if (it.next() instanceof Step s) {
-                batch.add(s);
-                it.remove();
-            }
-        }
+        takeSteps(pending, batch);
         long deadline = System.nanoTime() + GATHER_NANOS;
-        while (true) {
-            Job j = queue.poll();
-            if (j == null) {
-                long wait = deadline - System.nanoTime();
-                if (batch.size() >= decoding.get() || wait <= 0) {
-                    break;
-                }
-                j = queue.poll(wait, TimeUnit.NANOSECONDS);
-                if (j == null) {
-                    break;
-                }
+        while (batch.size() < decoding.get()) {
+            long wait = deadline - System.nanoTime();
+            if (wait <= 0) {
+                break;
             }
-            if (j instanceof Step s) {
-                batch.add(s);
-            } else {
-                pending.add(j);
+            Queued q = queue.poll(wait, TimeUnit.NANOSECONDS);
+            if (q == null) {
+                break;
             }
+            pending.add(q);
+            queue.drainTo(pending);
+            takeSteps(pending, batch);
         }
         List<WhisperModel.DecoderState> states = new ArrayList<>();
         List<int[]> tokens = new ArrayList<>();
@@ -219,21 +256,23 @@ final class ModelRunner implements AutoCloseable {
         }
     }
 
-    private void runEncodes(Encode first, Deque<Job> pending) {
-        List<Encode> batch = new ArrayList<>();
-        batch.add(first);
+    private static void takeSteps(PriorityQueue<Queued> pending, List<Step> batch) {
         for (var it = pending.iterator(); it.hasNext(); ) {
-            if (it.next() instanceof Encode e && e.frames() == first.frames()) {
-                batch.add(e);
+            if (it.next().job() instanceof Step s) {
+                batch.add(s);
                 it.remove();
             }
         }
-        Job j;
-        while ((j = queue.poll()) != null) {
-            if (j instanceof Encode e && e.frames() == first.frames()) {
+    }
+
+    /** Runs {@code first} with every other window of the same length waiting, as one batched encoding. */
+    private void runEncodes(Encode first, PriorityQueue<Queued> pending) {
+        List<Encode> batch = new ArrayList<>();
+        batch.add(first);
+        for (var it = pending.iterator(); it.hasNext(); ) {
+            if (it.next().job() instanceof Encode e && e.frames() == first.frames()) {
                 batch.add(e);
-            } else {
-                pending.add(j);
+                it.remove();
             }
         }
         long t0 = System.nanoTime();
@@ -264,16 +303,26 @@ final class ModelRunner implements AutoCloseable {
         }
     }
 
-    private static void failAll(java.util.Collection<Job> jobs) {
+    private static void failAll(java.util.Collection<Queued> jobs) {
         RecognizerException e = new RecognizerException("engine_unavailable", "the recognizer is shut down");
-        for (Job j : jobs) {
-            switch (j) {
+        for (Queued q : jobs) {
+            switch (q.job()) {
                 case Step s -> s.done().completeExceptionally(e);
                 case Encode en -> en.done().completeExceptionally(e);
                 case Exclusive x -> x.done().completeExceptionally(e);
             }
         }
         jobs.clear();
+    }
+
+    /** The model's busy fraction over the last seconds, 0 to 1: partials come less often as it nears 1. */
+    double utilisation() {
+        return busy.utilisation(System.nanoTime());
+    }
+
+    /** The part of it spent on final passes: the work no stream can shed. */
+    double finalUtilisation() {
+        return finalsBusy.utilisation(System.nanoTime());
     }
 
     /** Sequences per batched decoder step, on average since start: above 1 when streams share passes. */

@@ -27,14 +27,42 @@ import io.parley.speech.whisper.vad.VadConfig;
  * @param vad                speech start and endpoint detection
  * @param maxSessions        concurrent streams
  * @param maxBacklogSeconds  audio a stream may hold unprocessed before it refuses more
+ * @param agreement          which words of a partial are settled (never shown changed afterwards)
  */
 public record StreamingConfig(String model, Precision precision, int stepMs, int firstStepMs, double maxWindowSeconds,
                               int partialBlockFrames, int finalBlockFrames, int beamSize, int promptTokens,
-                              VadConfig vad, int maxSessions, double maxBacklogSeconds) {
+                              VadConfig vad, int maxSessions, double maxBacklogSeconds, Agreement agreement) {
+
+    /** How a partial's words are settled; see {@link AgreementPolicy}. */
+    public enum Agreement {
+        /** Words on which two successive decodings agree ({@link LocalAgreement}). */
+        LOCAL_AGREEMENT("local-agreement"),
+        /** Words the decoder attended to well before the end of the audio ({@link AlignAttPolicy}). */
+        ALIGN_ATT("align-att");
+
+        private final String label;
+
+        Agreement(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+
+        public static Agreement parse(String s) {
+            for (Agreement a : values()) {
+                if (a.label.equals(s)) {
+                    return a;
+                }
+            }
+            throw new IllegalArgumentException("the streaming policy is local-agreement or align-att, not '" + s + "'");
+        }
+    }
 
     public static StreamingConfig defaults() {
         return new StreamingConfig("base", Precision.INT8, 1000, 1000, 15.0, 100, 0, 1, 128, VadConfig.defaults(), 8,
-                30.0);
+                30.0, Agreement.LOCAL_AGREEMENT);
     }
 
     public StreamingConfig {
@@ -70,6 +98,9 @@ public record StreamingConfig(String model, Precision precision, int stepMs, int
         if (maxBacklogSeconds < 1) {
             throw new IllegalArgumentException("whisper: maxBacklogSeconds must be at least 1");
         }
+        if (agreement == null) {
+            throw new IllegalArgumentException("whisper: a streaming policy is required (local-agreement or align-att)");
+        }
     }
 
     private static void checkBlock(String name, int frames) {
@@ -81,31 +112,36 @@ public record StreamingConfig(String model, Precision precision, int stepMs, int
 
     public StreamingConfig withModel(String m, Precision p) {
         return new StreamingConfig(m, p, stepMs, firstStepMs, maxWindowSeconds, partialBlockFrames, finalBlockFrames,
-                beamSize, promptTokens, vad, maxSessions, maxBacklogSeconds);
+                beamSize, promptTokens, vad, maxSessions, maxBacklogSeconds, agreement);
     }
 
     public StreamingConfig withMaxSessions(int n) {
         return new StreamingConfig(model, precision, stepMs, firstStepMs, maxWindowSeconds, partialBlockFrames,
-                finalBlockFrames, beamSize, promptTokens, vad, n, maxBacklogSeconds);
+                finalBlockFrames, beamSize, promptTokens, vad, n, maxBacklogSeconds, agreement);
     }
 
     public StreamingConfig withContext(int partialFrames, int finalFrames) {
         return new StreamingConfig(model, precision, stepMs, firstStepMs, maxWindowSeconds, partialFrames, finalFrames,
-                beamSize, promptTokens, vad, maxSessions, maxBacklogSeconds);
+                beamSize, promptTokens, vad, maxSessions, maxBacklogSeconds, agreement);
     }
 
     public StreamingConfig withVad(VadConfig v) {
         return new StreamingConfig(model, precision, stepMs, firstStepMs, maxWindowSeconds, partialBlockFrames,
-                finalBlockFrames, beamSize, promptTokens, v, maxSessions, maxBacklogSeconds);
+                finalBlockFrames, beamSize, promptTokens, v, maxSessions, maxBacklogSeconds, agreement);
     }
 
     public StreamingConfig withBeamSize(int b) {
         return new StreamingConfig(model, precision, stepMs, firstStepMs, maxWindowSeconds, partialBlockFrames,
-                finalBlockFrames, b, promptTokens, vad, maxSessions, maxBacklogSeconds);
+                finalBlockFrames, b, promptTokens, vad, maxSessions, maxBacklogSeconds, agreement);
     }
 
     public StreamingConfig withStepMs(int step) {
         return new StreamingConfig(model, precision, step, firstStepMs, maxWindowSeconds, partialBlockFrames,
-                finalBlockFrames, beamSize, promptTokens, vad, maxSessions, maxBacklogSeconds);
+                finalBlockFrames, beamSize, promptTokens, vad, maxSessions, maxBacklogSeconds, agreement);
+    }
+
+    public StreamingConfig withAgreement(Agreement a) {
+        return new StreamingConfig(model, precision, stepMs, firstStepMs, maxWindowSeconds, partialBlockFrames,
+                finalBlockFrames, beamSize, promptTokens, vad, maxSessions, maxBacklogSeconds, a);
     }
 }

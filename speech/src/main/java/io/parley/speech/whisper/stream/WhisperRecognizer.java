@@ -14,10 +14,12 @@ import io.parley.speech.whisper.vad.SileroVad;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Logger;
 
 /**
@@ -36,6 +38,9 @@ public final class WhisperRecognizer implements SpeechRecognizer {
     private final DoubleAdder audioSeconds = new DoubleAdder();
     private final DoubleAdder computeSeconds = new DoubleAdder();
     private final PassStats passStats = new PassStats();
+    private final Admission capacity = new Admission();
+    private final LongAdder refused = new LongAdder();
+    private final LongAdder shedByEnded = new LongAdder();
     private volatile boolean closed;
 
     public WhisperRecognizer(StreamingConfig config, WhisperEngine engine, SileroVad vad) {
@@ -89,6 +94,12 @@ public final class WhisperRecognizer implements SpeechRecognizer {
             throw new RecognizerException("unsupported_language", "Whisper " + engine.name()
                     + " does not recognise '" + language + "'");
         }
+        for (String expected : options.expectedLanguages()) {
+            if (!languages().contains(expected)) {
+                throw new RecognizerException("unsupported_language", "Whisper " + engine.name()
+                        + " does not recognise '" + expected + "' (in the expected languages)");
+            }
+        }
         if (options.task() == SessionOptions.Task.TRANSLATE && !engine.multilingual()) {
             throw new RecognizerException("unsupported_task", "Whisper " + engine.name() + " is English-only and cannot translate");
         }
@@ -97,13 +108,20 @@ public final class WhisperRecognizer implements SpeechRecognizer {
                 throw new RecognizerException("recognizer_busy",
                         "all " + config.maxSessions() + " recognition streams are in use; try again later");
             }
+            String full = capacity.refusal(sessions.size(), runner.finalUtilisation(),
+                    sessions.stream().mapToDouble(WhisperSession::backlogSeconds).max().orElse(0));
+            if (full != null) {
+                refused.increment();
+                throw new RecognizerException("capacity_reached", full);
+            }
             Task task = options.task() == SessionOptions.Task.TRANSLATE ? Task.TRANSLATE : Task.TRANSCRIBE;
             String fixed = language.equals(SessionOptions.AUTO) ? null : language;
             if (!engine.multilingual()) {
                 fixed = "en";
             }
             WhisperSession s = new WhisperSession(this, engine, runner, vad.newStream(), config, fixed, task,
-                    options.streamId(), options.hints(), options.englishFromSpeech(), listener);
+                    options.streamId(), options.hints(), options.englishFromSpeech(),
+                    engine.multilingual() ? options.expectedLanguages() : List.of(), listener);
             sessions.add(s);
             s.start();
             return s;
@@ -111,6 +129,7 @@ public final class WhisperRecognizer implements SpeechRecognizer {
     }
 
     void ended(WhisperSession s) {
+        shedByEnded.add(s.partialsShed());
         sessions.remove(s);
     }
 
@@ -140,7 +159,9 @@ public final class WhisperRecognizer implements SpeechRecognizer {
     @Override
     public RecognizerStats stats() {
         double backlog = sessions.stream().mapToDouble(WhisperSession::backlogSeconds).sum();
-        return new RecognizerStats(audioSeconds.sum(), computeSeconds.sum(), sessions.size(), backlog);
+        long shed = shedByEnded.sum() + sessions.stream().mapToLong(WhisperSession::partialsShed).sum();
+        return new RecognizerStats(audioSeconds.sum(), computeSeconds.sum(), sessions.size(), backlog, shed,
+                refused.sum());
     }
 
     @Override

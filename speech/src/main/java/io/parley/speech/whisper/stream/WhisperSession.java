@@ -9,6 +9,7 @@ import io.parley.speech.whisper.WhisperEngine;
 import io.parley.speech.whisper.align.WordAligner;
 import io.parley.speech.whisper.decode.DecodingOptions;
 import io.parley.speech.whisper.decode.DecodingResult;
+import io.parley.speech.whisper.decode.LanguageChoice;
 import io.parley.speech.whisper.decode.Segment;
 import io.parley.speech.whisper.decode.Segmenter;
 import io.parley.speech.whisper.decode.Task;
@@ -31,55 +32,36 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One live stream through Whisper. Audio is queued by {@link #accept} and handled on the
- * session's own thread:
+ * One live stream through Whisper, kept apart the way sherpa-onnx keeps recognizer, stream and
+ * endpoint apart. Audio is queued by {@link #accept} and handled on the session's own thread:
  * <ol>
- *   <li>Silero VAD marks speech; silence is never decoded, and while there is no speech only a
- *       short pre-roll of audio is kept.</li>
- *   <li>During speech the window (the utterance so far) is decoded again every
- *       {@code stepMs}; successive hypotheses are reconciled by {@link LocalAgreement}, and the
- *       partial shows the settled words followed by the unsettled tail.</li>
+ *   <li>Silero VAD marks speech; silence is never decoded, and while there is no speech the
+ *       {@link UtteranceWindow} keeps only a short pre-roll.</li>
+ *   <li>During speech the {@link EndpointPolicy} says when the window is decoded again (every
+ *       {@code stepMs}, stretched while the model is busy, shed while the stream is behind);
+ *       the {@link AgreementPolicy} settles words of successive hypotheses, and the partial shows
+ *       the settled words followed by the unsettled tail.</li>
  *   <li>At an endpoint (a pause as long as the VAD's {@code minSilenceMs}) a final pass decodes
  *       the utterance once more and its text is the final. The pass is started early, once the
  *       pause reaches the VAD's padding, so that the final is ready when the pause is confirmed;
  *       if speech resumes instead, its result serves as a partial.</li>
  *   <li>A window that grows past {@code maxWindowSeconds} without a pause is closed at its last
  *       complete segment: those segments become a final and the window restarts there.</li>
- *   <li>Finals prompt later windows with their text (Whisper's previous-text prompt).</li>
+ *   <li>Finals prompt later windows with their text (Whisper's previous-text prompt); the language,
+ *       when not given, is identified by every pass among the expected ones and kept until the
+ *       evidence changes; the final pass, on the whole utterance, has the last word.</li>
  * </ol>
- * Whisper's no-speech probability, the compression-ratio test and a repetition guard keep it
- * from inventing text. Passes go through the shared {@link ModelRunner}, where they are
- * batched with other streams' passes.
+ * The passes themselves ({@link WindowPasses}) go through the shared {@link ModelRunner}, where
+ * they are batched with other streams' passes and finals go first.
  */
 final class WhisperSession implements RecognizerSession {
 
     private static final Logger LOG = Logger.getLogger(WhisperSession.class.getName());
     private static final int RATE = WhisperEngine.SAMPLE_RATE;
     private static final float[] END = new float[0];
-    /**
-     * A shortened window ends in a second of silence. Cut right after the last word, Whisper
-     * loops: on the dev clips a third of the partial passes ran to their token budget repeating
-     * the utterance, while with the silence after it the hypotheses are those of the full
-     * window but for a word or two (bench/results/asr.json: shortened-context WER).
-     */
-    private static final int PARTIAL_TAIL_FRAMES = 100;
-    private static final int PARTIAL_PROMPT_FROM_SECONDS = 3;
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
-    /** What a pass over the window gave, and its wall time. */
-    private record Pass(List<Segment> segments, List<TimedWord> words, String language, boolean silent, double seconds,
-                        String english) {
-        static Pass silent(String language) {
-            return new Pass(List.of(), List.of(), language, true, 0, null);
-        }
-
-        Pass took(double s) {
-            return new Pass(segments, words, language, silent, s, english);
-        }
-    }
-
     private final WhisperRecognizer owner;
-    private final WhisperEngine engine;
     private final ModelRunner runner;
     private final SileroVad.Stream vad;
     private final SpeechDetector detector;
@@ -87,37 +69,27 @@ final class WhisperSession implements RecognizerSession {
     private final String fixedLanguage;
     private final Task task;
     private final RecognitionListener listener;
-    private final java.util.function.Supplier<List<String>> hints;
-    private final java.util.function.Predicate<String> englishFromSpeech;
-    private final WindowDecoder decoder;
     private final ModelRunner.Account account = new ModelRunner.Account();
+    private final WindowPasses passes;
     private final BlockingQueue<float[]> inbox = new LinkedBlockingQueue<>();
     private final AtomicLong queued = new AtomicLong();
-    private final Random random = new Random(0);
     private final Thread thread;
     private volatile boolean finishing;
     private volatile boolean aborted;
 
-    /** Samples {@code [windowStart, windowStart + windowLength)} of the stream. */
-    private float[] window = new float[RATE * 32];
-    private int windowLength;
-    private long windowStart;
+    private final UtteranceWindow window = new UtteranceWindow(RATE * 32);
     private final float[] chunk = new float[SileroVad.CHUNK];
     private int chunkFill;
-    private long position;
+    private final EndpointPolicy endpoint;
+    private final AgreementPolicy agreement;
+    /** How a language is picked when it is not given: among those expected, keeping the stream's. */
+    private LanguageChoice languageChoice;
 
     private boolean inSpeech;
-    private long utteranceStart;
-    private long lastPass;
     private int utterance;
     private boolean partialShown;
+    /** The language of the utterance as the last pass heard it (given, or identified). */
     private String utteranceLanguage;
-    private final LocalAgreement agreement = new LocalAgreement();
-    private final List<Integer> history = new ArrayList<>();
-    private String historyLanguage;
-    /** A final pass started at the beginning of a pause, and the pause's first sample. */
-    private Pass speculative;
-    private long speculativeSpeechEnd = -1;
 
     private double reportedAudio;
     private double reportedCompute;
@@ -126,9 +98,9 @@ final class WhisperSession implements RecognizerSession {
     WhisperSession(WhisperRecognizer owner, WhisperEngine engine, ModelRunner runner, SileroVad.Stream vad,
                    StreamingConfig config, String language, Task task, String streamId,
                    java.util.function.Supplier<List<String>> hints,
-                   java.util.function.Predicate<String> englishFromSpeech, RecognitionListener listener) {
+                   java.util.function.Predicate<String> englishFromSpeech, List<String> expectedLanguages,
+                   RecognitionListener listener) {
         this.owner = owner;
-        this.engine = engine;
         this.runner = runner;
         this.vad = vad;
         this.detector = new SpeechDetector(config.vad());
@@ -136,9 +108,10 @@ final class WhisperSession implements RecognizerSession {
         this.fixedLanguage = language;
         this.task = task;
         this.listener = listener;
-        this.hints = hints;
-        this.englishFromSpeech = englishFromSpeech;
-        this.decoder = engine.decoder().withSteps((states, tokens) -> runner.decode(states, tokens, account));
+        this.passes = new WindowPasses(engine, runner, account, config, task, hints, englishFromSpeech, owner.passStats());
+        this.endpoint = new EndpointPolicy(config, RATE);
+        this.agreement = AgreementPolicy.of(config.agreement());
+        this.languageChoice = LanguageChoice.among(expectedLanguages);
         this.thread = Thread.ofPlatform().name("whisper-" + streamId).daemon().unstarted(this::run);
     }
 
@@ -190,7 +163,12 @@ final class WhisperSession implements RecognizerSession {
 
     /** Audio recognised so far and the time spent on it (this thread's CPU and its share of the model's passes). */
     double audioSeconds() {
-        return position / (double) RATE;
+        return window.position() / (double) RATE;
+    }
+
+    /** Partials this stream shed because it was behind its audio. */
+    long partialsShed() {
+        return endpoint.shed();
     }
 
     double computeSeconds() {
@@ -248,36 +226,27 @@ final class WhisperSession implements RecognizerSession {
         while (i < audio.length) {
             int n = Math.min(audio.length - i, chunk.length - chunkFill);
             System.arraycopy(audio, i, chunk, chunkFill, n);
-            append(audio, i, n);
+            window.append(audio, i, n);
             chunkFill += n;
             i += n;
             if (chunkFill == chunk.length) {
                 chunkFill = 0;
                 float p = vad.probability(chunk, 0);
-                onVad(detector.update(p, position - chunk.length, chunk.length));
+                onVad(detector.update(p, window.position() - chunk.length, chunk.length));
             }
         }
-    }
-
-    private void append(float[] audio, int offset, int n) {
-        if (windowLength + n > window.length) {
-            window = Arrays.copyOf(window, Math.max(window.length * 3 / 2, windowLength + n));
-        }
-        System.arraycopy(audio, offset, window, windowLength, n);
-        windowLength += n;
-        position += n;
     }
 
     private void onVad(SpeechDetector.Event event) {
         switch (event) {
             case SPEECH_STARTED -> {
                 inSpeech = true;
-                utteranceStart = Math.max(windowStart, detector.speechStart());
-                trimWindowTo(utteranceStart);
-                lastPass = position;
+                long start = Math.max(window.start(), detector.speechStart());
+                window.trimTo(start);
+                endpoint.startUtterance(start, window.position());
                 partialShown = false;
                 utteranceLanguage = fixedLanguage;
-                agreement.reset(utteranceStart / (double) RATE);
+                agreement.reset(start / (double) RATE);
                 dropSpeculative();
             }
             case SPEECH_ENDED -> closeUtterance(detector.speechEnd());
@@ -287,13 +256,13 @@ final class WhisperSession implements RecognizerSession {
                     // that confirms it.
                     long preRoll = (config.vad().speechPadMs() + config.vad().minSpeechMs()) * (long) RATE / 1000
                             + 2L * SileroVad.CHUNK;
-                    trimWindowTo(position - preRoll);
-                } else if (windowLength > config.maxWindowSeconds() * RATE) {
+                    window.trimTo(window.position() - preRoll);
+                } else if (window.length() > config.maxWindowSeconds() * RATE) {
                     closeAtSegment();
-                } else if (speculative != null && detector.trailingSilence(position) == 0) {
+                } else if (endpoint.speculating() && detector.trailingSilence(window.position()) == 0) {
                     // Speech resumed: the early final pass was only a partial after all.
-                    Pass p = speculative;
-                    dropSpeculative();
+                    WindowPass p = endpoint.resumed();
+                    owner.passStats().reclassifyAsWasted(p.seconds());
                     showPartial(p);
                 }
             }
@@ -304,31 +273,26 @@ final class WhisperSession implements RecognizerSession {
         if (!inSpeech) {
             return;
         }
+        long position = window.position();
         long silence = detector.trailingSilence(position);
-        long pad = config.vad().speechPadMs() * (long) RATE / 1000;
-        if (silence > 0) {
-            if (silence >= pad && speculative == null) {
-                long speechEnd = position - silence;
-                speculativeSpeechEnd = speechEnd;
-                speculative = finalPass(speechEnd);
+        switch (endpoint.next(position, silence, backlogSeconds(), runner.utilisation())) {
+            case WAIT -> { }
+            case PARTIAL -> showPartial(passes.pass(window, window.length(), false, language()));
+            case SPECULATIVE_FINAL -> {
+                long speechEnd = endpoint.speechEnd(position, silence);
+                endpoint.speculated(speechEnd, finalPass(speechEnd));
             }
-            return;
-        }
-        if (position - lastPass >= config.stepMs() * (long) RATE / 1000
-                && position - utteranceStart >= config.firstStepMs() * (long) RATE / 1000) {
-            lastPass = position;
-            showPartial(pass(windowLength, false));
         }
     }
 
-    private void showPartial(Pass p) {
-        if (p.language() != null && utteranceLanguage == null) {
+    private void showPartial(WindowPass p) {
+        if (p.language() != null && fixedLanguage == null) {
             utteranceLanguage = p.language();
         }
         if (p.silent()) {
             return;
         }
-        agreement.insert(p.words());
+        agreement.insert(p.words(), window.position() / (double) RATE);
         List<TimedWord> words = new ArrayList<>(agreement.committed());
         words.addAll(agreement.pending());
         if (words.isEmpty()) {
@@ -340,21 +304,20 @@ final class WhisperSession implements RecognizerSession {
 
     /** The pause that ends the utterance began at {@code speechEnd}. */
     private void closeUtterance(long speechEnd) {
-        boolean reuse = speculative != null && speculativeSpeechEnd == speechEnd;
-        Pass fin = reuse ? speculative : finalPass(speechEnd);
-        if (reuse) {
-            speculative = null;
+        WindowPass fin = endpoint.takeFinal(speechEnd);
+        if (fin == null) {
+            fin = finalPass(speechEnd);
         }
         dropSpeculative();
         emitFinal(fin.segments(), fin.language(), fin.english());
         inSpeech = false;
-        trimWindowTo(speechEnd);
+        window.trimTo(speechEnd);
     }
 
     /** The end of the stream: whatever speech is open is final now, even if cut mid-word. */
     private void endOfStream() {
         if (inSpeech) {
-            Pass fin = pass(windowLength, true);
+            WindowPass fin = passes.pass(window, window.length(), true, language());
             dropSpeculative();
             emitFinal(fin.segments(), fin.language(), fin.english());
             inSpeech = false;
@@ -366,37 +329,35 @@ final class WhisperSession implements RecognizerSession {
      * the last, which may still be growing) become a final, and the window restarts after them.
      */
     private void closeAtSegment() {
-        Pass p = pass(windowLength, true);
+        WindowPass p = passes.pass(window, window.length(), true, language());
         dropSpeculative();
         List<Segment> segments = p.segments();
         List<Segment> closed = segments.size() >= 2 ? segments.subList(0, segments.size() - 1) : segments;
+        long position = window.position();
         double cut = closed.isEmpty() ? position / (double) RATE : closed.getLast().end();
         if (!closed.isEmpty() && !closed.getLast().words().isEmpty()) {
             cut = Math.max(cut, closed.getLast().words().getLast().end());
         }
         // The English of the whole window covers the open last segment too: not this final's.
         emitFinal(closed, p.language(), closed.size() == segments.size() ? p.english() : null);
-        long cutSample = Math.clamp(Math.round(cut * RATE), windowStart + 1, position);
-        trimWindowTo(cutSample);
-        utteranceStart = windowStart;
-        lastPass = position;
+        window.trimTo(Math.clamp(Math.round(cut * RATE), window.start() + 1, position));
+        endpoint.startUtterance(window.start(), position);
         partialShown = false;
-        agreement.reset(windowStart / (double) RATE);
+        agreement.reset(window.start() / (double) RATE);
     }
 
-    private Pass finalPass(long speechEnd) {
+    private WindowPass finalPass(long speechEnd) {
         // The utterance with a little of the pause after it, as VAD-padded speech is elsewhere.
-        long end = Math.min(position, speechEnd + config.vad().speechPadMs() * (long) RATE / 1000);
-        return pass((int) Math.max(0, end - windowStart), true);
+        long end = Math.min(window.position(), speechEnd + config.vad().speechPadMs() * (long) RATE / 1000);
+        return passes.pass(window, window.lengthUpTo(end), true, language());
     }
 
     /** Forgets the speculative final pass; if there was one, its final was never used. */
     private void dropSpeculative() {
-        if (speculative != null) {
-            owner.passStats().reclassifyAsWasted(speculative.seconds());
+        WindowPass p = endpoint.drop();
+        if (p != null) {
+            owner.passStats().reclassifyAsWasted(p.seconds());
         }
-        speculative = null;
-        speculativeSpeechEnd = -1;
     }
 
     private void emitFinal(List<Segment> segments, String language, String english) {
@@ -409,7 +370,8 @@ final class WhisperSession implements RecognizerSession {
             }
         }
         String finalText = text.toString().strip();
-        if (language != null && utteranceLanguage == null) {
+        // The final pass heard the whole utterance: its language stands over the partials' guesses.
+        if (language != null && fixedLanguage == null) {
             utteranceLanguage = language;
         }
         if (!finalText.isEmpty() || partialShown) {
@@ -421,46 +383,16 @@ final class WhisperSession implements RecognizerSession {
             listener.onFinal(english == null || finalText.isEmpty() ? u : u.withEnglish(english));
             utterance++;
         }
-        remember(segments, captionLanguage());
+        if (!finalText.isEmpty() && fixedLanguage == null && task == Task.TRANSCRIBE) {
+            languageChoice = languageChoice.from(captionLanguage()); // kept until the evidence changes
+        }
+        passes.remember(segments, captionLanguage());
         partialShown = false;
-        agreement.reset(position / (double) RATE);
+        agreement.reset(window.position() / (double) RATE);
     }
 
-    /**
-     * The room's terms ahead of the previous text in the prompt, as a short list Whisper takes
-     * for context: it then spells a product or a name the way the glossary does. Hints never
-     * take more than half of the prompt's budget; the earlier text keeps the rest.
-     */
-    private int[] withHints(int[] previous) {
-        List<String> terms = hints.get();
-        if (terms.isEmpty() || config.promptTokens() == 0) {
-            return previous;
-        }
-        int[] hintTokens = engine.tokenizer().encode(" " + String.join(", ", terms) + ".");
-        int budget = config.promptTokens() / 2;
-        if (hintTokens.length > budget) {
-            hintTokens = Arrays.copyOf(hintTokens, budget);
-        }
-        int keep = Math.min(previous.length, config.promptTokens() - hintTokens.length);
-        int[] out = Arrays.copyOf(hintTokens, hintTokens.length + keep);
-        System.arraycopy(previous, previous.length - keep, out, hintTokens.length, keep);
-        return out;
-    }
-
-    /** Finals become the prompt of later windows, up to {@code promptTokens}, in one language. */
-    private void remember(List<Segment> segments, String language) {
-        if (!language.equals(historyLanguage)) {
-            history.clear();
-            historyLanguage = language;
-        }
-        for (Segment s : segments) {
-            for (int t : s.tokens()) {
-                history.add(t);
-            }
-        }
-        if (history.size() > config.promptTokens()) {
-            history.subList(0, history.size() - config.promptTokens()).clear();
-        }
+    private WindowPasses.Language language() {
+        return new WindowPasses.Language(fixedLanguage, languageChoice, utteranceLanguage);
     }
 
     private String captionLanguage() {
@@ -475,8 +407,8 @@ final class WhisperSession implements RecognizerSession {
 
     private Utterance utteranceOf(List<TimedWord> words, String text, int stable) {
         List<RecognizedWord> recognized = words.stream().map(TimedWord::recognized).toList();
-        double start = words.isEmpty() ? utteranceStart / (double) RATE : words.getFirst().start();
-        double end = words.isEmpty() ? position / (double) RATE : words.getLast().end();
+        double start = words.isEmpty() ? endpoint.utteranceStart() / (double) RATE : words.getFirst().start();
+        double end = words.isEmpty() ? window.position() / (double) RATE : words.getLast().end();
         return new Utterance(utterance, text, captionLanguage(), start, end, recognized, stable);
     }
 
@@ -486,118 +418,5 @@ final class WhisperSession implements RecognizerSession {
             sb.append(w.text());
         }
         return sb.toString().strip();
-    }
-
-    private void trimWindowTo(long sample) {
-        if (sample <= windowStart) {
-            return;
-        }
-        int drop = (int) Math.min(windowLength, sample - windowStart);
-        System.arraycopy(window, drop, window, 0, windowLength - drop);
-        windowLength -= drop;
-        windowStart += drop;
-    }
-
-    // ---- a pass over the window ----
-
-    /**
-     * Decodes the first {@code samples} of the window. A partial pass is cheap: the encoder on
-     * the audio present (and a second of silence), greedy, one temperature, a tight token
-     * budget. A final pass is the accurate one: Whisper's full window and temperature fallback.
-     */
-    private Pass pass(int samples, boolean isFinal) {
-        long t0 = System.nanoTime();
-        Pass p = decodeWindow(samples, isFinal);
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        owner.passStats().add(isFinal ? PassStats.Kind.FINAL : PassStats.Kind.PARTIAL, seconds);
-        return p.took(seconds);
-    }
-
-    private Pass decodeWindow(int samples, boolean isFinal) {
-        if (samples < SileroVad.CHUNK) {
-            return Pass.silent(utteranceLanguage);
-        }
-        float[] audio = Arrays.copyOf(window, samples);
-        double offset = windowStart / (double) RATE;
-        int content = samples / WhisperEngine.HOP;
-        int frames = isFinal ? WhisperEngine.encoderFrames(content, config.finalBlockFrames())
-                : WhisperEngine.encoderFrames(content + PARTIAL_TAIL_FRAMES, config.partialBlockFrames());
-        float[] mel = runner.exclusive(() -> engine.melWindow(engine.features(audio, frames), 0, frames), account);
-        // The language: given, or identified once per utterance (without a prompt, which would
-        // pull the identification towards the previous utterance's language).
-        String language = utteranceLanguage;
-        // Partial passes on the first seconds of an utterance go without: given a second of
-        // speech and a paragraph of prompt, Whisper tends to continue the paragraph.
-        boolean prompted = language != null && language.equals(historyLanguage)
-                && (isFinal || samples >= PARTIAL_PROMPT_FROM_SECONDS * RATE);
-        int[] prompt = withHints(prompted ? history.stream().mapToInt(Integer::intValue).toArray() : new int[0]);
-        DecodingOptions options = DecodingOptions.defaults().withTask(task).withLanguage(language).withPrompt(prompt)
-                .withTemperatures(isFinal ? DecodingOptions.FALLBACK : List.of(0.0))
-                .withBeamSize(isFinal ? config.beamSize() : 1)
-                .withMaxTokens(tokenBudget(samples, isFinal));
-        try (WhisperModel.Encoded encoded = runner.encode(mel, frames, account)) {
-            DecodingResult result = decode(encoded, options);
-            if (WindowDecoder.isSilence(result, options)) {
-                return Pass.silent(result.language());
-            }
-            Segmenter.Split split = Segmenter.split(engine.tokenizer(), result.tokens(), offset, content / 100.0);
-            WordAligner.Alignment alignment = runner.exclusive(
-                    () -> engine.aligner().align(encoded, result, task, content, offset), account);
-            List<Segment> segments = HallucinationGuard.clean(
-                    WhisperEngine.attachWords(split.segments(), alignment), engine.tokenizer(),
-                    options.compressionRatioThreshold());
-            if (segments.isEmpty()) {
-                return Pass.silent(result.language());
-            }
-            List<TimedWord> words = new ArrayList<>();
-            for (Segment s : segments) {
-                s.words().forEach(w -> words.add(TimedWord.of(w)));
-            }
-            String english = isFinal ? englishOf(encoded, options, result.language(), offset, content) : null;
-            return new Pass(segments, words, result.language(), false, 0, english);
-        }
-    }
-
-    /** One decoding of an encoded window, counted by the runner as decoding while it runs. */
-    private DecodingResult decode(WhisperModel.Encoded encoded, DecodingOptions options) {
-        runner.enterDecoding();
-        try {
-            return decoder.decode(encoded, options, random);
-        } finally {
-            runner.leaveDecoding();
-        }
-    }
-
-    /**
-     * The final's speech translated into English by the model's translate task, from the same
-     * encoding (a second decoding only), where the session asks for it in this language; null
-     * otherwise. Without a prompt: the earlier text is in the spoken language.
-     */
-    private String englishOf(WhisperModel.Encoded encoded, DecodingOptions transcribing, String language,
-                             double offset, int content) {
-        if (task != Task.TRANSCRIBE || language == null || language.equals("en") || !englishFromSpeech.test(language)) {
-            return null;
-        }
-        DecodingOptions options = transcribing.withTask(Task.TRANSLATE).withLanguage(language).withPrompt(new int[0]);
-        DecodingResult result = decode(encoded, options);
-        if (WindowDecoder.isSilence(result, options)) {
-            return null;
-        }
-        List<Segment> segments = HallucinationGuard.clean(
-                Segmenter.split(engine.tokenizer(), result.tokens(), offset, content / 100.0).segments(),
-                engine.tokenizer(), options.compressionRatioThreshold());
-        String text = segments.stream().map(Segment::text).collect(java.util.stream.Collectors.joining()).strip();
-        return text.isEmpty() ? null : text;
-    }
-
-    /**
-     * Tokens a pass may produce. Speech runs at about three words a second, four or five tokens
-     * with the timestamps. A final may hold the fastest speaker's words: twelve a second, far
-     * below a loop's 224 tokens, which would otherwise cost seconds. A partial is replaced a
-     * second later, and a loop in it costs the stream's real time: eight a second.
-     */
-    static int tokenBudget(int samples, boolean isFinal) {
-        double seconds = samples / (double) RATE;
-        return Math.min(224, isFinal ? 16 + (int) Math.ceil(12 * seconds) : 8 + (int) Math.ceil(8 * seconds));
     }
 }

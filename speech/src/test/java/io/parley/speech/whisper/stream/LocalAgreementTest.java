@@ -20,6 +20,11 @@ class LocalAgreementTest {
         return out;
     }
 
+    /** Local agreement takes no account of where the audio ends. */
+    private static List<TimedWord> insert(LocalAgreement a, List<TimedWord> hypothesis) {
+        return a.insert(hypothesis, 30.0);
+    }
+
     private static String join(List<TimedWord> words) {
         StringBuilder sb = new StringBuilder();
         words.forEach(w -> sb.append(w.text()));
@@ -29,11 +34,11 @@ class LocalAgreementTest {
     @Test
     void wordsSettleWhenTwoHypothesesAgree() {
         LocalAgreement a = new LocalAgreement();
-        assertEquals(List.of(), a.insert(words(0, "he was not")));
+        assertEquals(List.of(), insert(a, words(0, "he was not")));
         assertEquals("he was not", join(a.pending()));
-        assertEquals("he was", join(a.insert(words(0, "he was an ill"))));
+        assertEquals("he was", join(insert(a, words(0, "he was an ill"))));
         assertEquals("an ill", join(a.pending()));
-        assertEquals("an ill", join(a.insert(words(0, "he was an ill disposed"))));
+        assertEquals("an ill", join(insert(a, words(0, "he was an ill disposed"))));
         assertEquals("he was an ill", join(a.committed()));
         assertEquals("disposed", join(a.pending()));
     }
@@ -41,18 +46,18 @@ class LocalAgreementTest {
     @Test
     void caseAndPunctuationDoNotBreakAgreement() {
         LocalAgreement a = new LocalAgreement();
-        a.insert(words(0, "Good morning everyone"));
-        assertEquals("good morning, everyone.", join(a.insert(words(0, "good morning, everyone."))));
+        insert(a, words(0, "Good morning everyone"));
+        assertEquals("good morning, everyone.", join(insert(a, words(0, "good morning, everyone."))));
     }
 
     @Test
     void settledWordsAreNeverTakenBack() {
         LocalAgreement a = new LocalAgreement();
-        a.insert(words(0, "the train to"));
-        a.insert(words(0, "the train to Barcelona"));
+        insert(a, words(0, "the train to"));
+        insert(a, words(0, "the train to Barcelona"));
         // The next hypothesis changes its mind about the start: the settled words stay, and
         // only its words after them are compared.
-        a.insert(words(0, "a train two Barcelona leaves"));
+        insert(a, words(0, "a train two Barcelona leaves"));
         assertEquals("the train to Barcelona", join(a.committed()));
         assertEquals("leaves", join(a.pending()));
     }
@@ -60,11 +65,11 @@ class LocalAgreementTest {
     @Test
     void aRepeatOfTheLastSettledWordsIsNotSettledTwice() {
         LocalAgreement a = new LocalAgreement();
-        a.insert(words(0, "please turn on"));
-        a.insert(words(0, "please turn on the"));
+        insert(a, words(0, "please turn on"));
+        insert(a, words(0, "please turn on the"));
         // A shorter window re-hears "turn on" just after the settled end.
         List<TimedWord> next = words(1.5, "turn on the captions");
-        assertEquals("the", join(a.insert(next)));
+        assertEquals("the", join(insert(a, next)));
         assertEquals("please turn on the", join(a.committed()));
         assertEquals("captions", join(a.pending()));
     }
@@ -72,12 +77,12 @@ class LocalAgreementTest {
     @Test
     void resetStartsAnUtteranceAtATime() {
         LocalAgreement a = new LocalAgreement();
-        a.insert(words(0, "one two"));
-        a.insert(words(0, "one two"));
+        insert(a, words(0, "one two"));
+        insert(a, words(0, "one two"));
         a.reset(5.0);
         assertEquals(List.of(), a.committed());
         assertEquals(List.of(), a.pending());
-        a.insert(words(0, "old words")); // before the reset's time: ignored
+        insert(a, words(0, "old words")); // before the reset's time: ignored
         assertEquals(List.of(), a.pending());
     }
 }

@@ -1,0 +1,130 @@
+package io.parley.speech.whisper.stream;
+
+/**
+ * When a stream's window is decoded, in samples of the stream: partial passes while speech goes
+ * on, and the speculative final pass that makes a final ready by the time a pause is confirmed.
+ *
+ * <ul>
+ *   <li>A partial is due after {@code stepMs} of new speech (the first after {@code firstStepMs});
+ *       the step stretches up to three times while the shared model is busy, so that partials
+ *       take what finals leave. A due partial is shed (skipped, counted) when the stream is
+ *       behind its own audio: a late partial is worth nothing and delays the final.</li>
+ *   <li>A pause that reaches the VAD's padding starts the final pass early, on the speech up to
+ *       the pause: when the VAD confirms the endpoint, that pass is the final. If speech resumes
+ *       instead, its result serves as a partial and is counted as wasted work.</li>
+ * </ul>
+ */
+final class EndpointPolicy {
+
+    /** What the session should run now. */
+    enum Action { WAIT, PARTIAL, SPECULATIVE_FINAL }
+
+    /** A stream this far behind its audio sheds its partials. */
+    static final double SHED_BEHIND_SECONDS = 0.3;
+    /** The model's utilisation above which partials come less often, and where they come at the slowest. */
+    static final double CADENCE_FROM = 0.5;
+    static final double CADENCE_FULL = 0.9;
+    static final double MAX_STRETCH = 3.0;
+
+    private final long stepSamples;
+    private final long firstStepSamples;
+    private final long padSamples;
+    private final int rate;
+
+    private long utteranceStart;
+    private long lastPass;
+    private WindowPass speculative;
+    private long speculativeSpeechEnd = -1;
+    private long shed;
+
+    EndpointPolicy(StreamingConfig config, int rate) {
+        this.rate = rate;
+        this.stepSamples = config.stepMs() * (long) rate / 1000;
+        this.firstStepSamples = config.firstStepMs() * (long) rate / 1000;
+        this.padSamples = config.vad().speechPadMs() * (long) rate / 1000;
+    }
+
+    /** Speech (re)started at {@code start}; the stream is at {@code position}. */
+    void startUtterance(long start, long position) {
+        utteranceStart = start;
+        lastPass = position;
+    }
+
+    long utteranceStart() {
+        return utteranceStart;
+    }
+
+    /**
+     * What to run now, during speech.
+     *
+     * @param position        samples the stream has delivered
+     * @param trailingSilence samples of silence at the end of the speech so far (0 while speaking)
+     * @param behindSeconds   audio the stream holds that the session has not read yet
+     * @param utilisation     the shared model's busy fraction lately (0 to 1)
+     */
+    Action next(long position, long trailingSilence, double behindSeconds, double utilisation) {
+        if (trailingSilence > 0) {
+            return trailingSilence >= padSamples && speculative == null ? Action.SPECULATIVE_FINAL : Action.WAIT;
+        }
+        if (position - utteranceStart < firstStepSamples || position - lastPass < step(utilisation)) {
+            return Action.WAIT;
+        }
+        lastPass = position;
+        if (behindSeconds > SHED_BEHIND_SECONDS) {
+            shed++;
+            return Action.WAIT;
+        }
+        return Action.PARTIAL;
+    }
+
+    /** The step between partials at this utilisation of the model: {@code stepMs}, up to three times it. */
+    long step(double utilisation) {
+        double load = Math.clamp((utilisation - CADENCE_FROM) / (CADENCE_FULL - CADENCE_FROM), 0.0, 1.0);
+        return Math.round(stepSamples * (1 + (MAX_STRETCH - 1) * load));
+    }
+
+    /** The speech end a speculative final should decode up to. */
+    long speechEnd(long position, long trailingSilence) {
+        return position - trailingSilence;
+    }
+
+    /** A speculative final pass ran on the speech up to {@code speechEnd}. */
+    void speculated(long speechEnd, WindowPass pass) {
+        speculative = pass;
+        speculativeSpeechEnd = speechEnd;
+    }
+
+    /** The endpoint is confirmed at {@code speechEnd}: the speculative pass if it decoded exactly that speech, else null. */
+    WindowPass takeFinal(long speechEnd) {
+        if (speculative != null && speculativeSpeechEnd == speechEnd) {
+            WindowPass p = speculative;
+            speculative = null;
+            speculativeSpeechEnd = -1;
+            return p;
+        }
+        return null;
+    }
+
+    /** Speech resumed after a speculative pass: that pass, now only a partial (or null if there was none). */
+    WindowPass resumed() {
+        return drop();
+    }
+
+    /** Forgets the speculative pass; returns it if there was one (its work was wasted). */
+    WindowPass drop() {
+        WindowPass p = speculative;
+        speculative = null;
+        speculativeSpeechEnd = -1;
+        return p;
+    }
+
+    boolean speculating() {
+        return speculative != null;
+    }
+
+    /** Partials shed by this stream so far. */
+    long shed() {
+        return shed;
+    }
+
+}

@@ -1,0 +1,27 @@
+package io.parley.speech.whisper.stream;
+
+import io.parley.speech.whisper.decode.Segment;
+
+import java.util.List;
+
+/**
+ * What one pass of Whisper over a stream's window gave, and its wall time.
+ *
+ * @param segments the segments decoded, words attached
+ * @param words    their words, in order
+ * @param language the language the pass decoded in (given or identified)
+ * @param silent   the window held no speech (Whisper's no-speech rule or nothing left after the guards)
+ * @param seconds  wall time of the pass, queueing behind other streams included
+ * @param english  a final's speech translated into English by the model itself, or null
+ */
+record WindowPass(List<Segment> segments, List<TimedWord> words, String language, boolean silent, double seconds,
+                  String english) {
+
+    static WindowPass silent(String language) {
+        return new WindowPass(List.of(), List.of(), language, true, 0, null);
+    }
+
+    WindowPass took(double s) {
+        return new WindowPass(segments, words, language, silent, s, english);
+    }
+}

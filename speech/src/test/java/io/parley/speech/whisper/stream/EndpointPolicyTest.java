@@ -1,0 +1,104 @@
+package io.parley.speech.whisper.stream;
+
+import io.parley.speech.whisper.vad.VadConfig;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EndpointPolicyTest {
+
+    private static final int RATE = 16_000;
+    /** Steps of 1 s, the first after 1 s, the VAD's padding 200 ms. */
+    private final EndpointPolicy policy = new EndpointPolicy(StreamingConfig.defaults(), RATE);
+
+    private static long ms(long ms) {
+        return ms * RATE / 1000;
+    }
+
+    private static WindowPass pass(String language) {
+        return new WindowPass(List.of(), List.of(), language, false, 0.3, null);
+    }
+
+    @Test
+    void partialsComeEveryStepOfSpeechOnceTheFirstStepHasPassed() {
+        policy.startUtterance(ms(10_000), ms(10_000));
+        assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(10_500), 0, 0, 0));
+        assertEquals(EndpointPolicy.Action.PARTIAL, policy.next(ms(11_000), 0, 0, 0));
+        assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(11_500), 0, 0, 0));
+        assertEquals(EndpointPolicy.Action.PARTIAL, policy.next(ms(12_000), 0, 0, 0));
+    }
+
+    @Test
+    void aBusyModelStretchesTheStepUpToThreeTimes() {
+        assertEquals(ms(1000), policy.step(0.3));
+        assertEquals(ms(1000), policy.step(EndpointPolicy.CADENCE_FROM));
+        assertEquals(ms(2000), policy.step(0.7));
+        assertEquals(ms(3000), policy.step(1.0));
+        policy.startUtterance(0, 0);
+        assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(2000), 0, 0, 1.0));
+        assertEquals(EndpointPolicy.Action.PARTIAL, policy.next(ms(3000), 0, 0, 1.0));
+    }
+
+    @Test
+    void aStreamBehindItsAudioShedsItsPartialsAndCountsThem() {
+        policy.startUtterance(0, 0);
+        assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(1000), 0, 0.8, 0));
+        assertEquals(1, policy.shed());
+        // The shed step counts as a step: the next chance is a step later, not at once.
+        assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(1100), 0, 0, 0));
+        assertEquals(EndpointPolicy.Action.PARTIAL, policy.next(ms(2000), 0, 0, 0));
+        assertEquals(1, policy.shed());
+    }
+
+    @Test
+    void aPauseAsLongAsThePaddingStartsOneSpeculativeFinal() {
+        policy.startUtterance(0, 0);
+        assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(3000), ms(100), 0, 0));
+        assertEquals(EndpointPolicy.Action.SPECULATIVE_FINAL, policy.next(ms(3100), ms(200), 0, 0));
+        long speechEnd = policy.speechEnd(ms(3100), ms(200));
+        assertEquals(ms(2900), speechEnd);
+        WindowPass p = pass("en");
+        policy.speculated(speechEnd, p);
+        assertTrue(policy.speculating());
+        assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(3300), ms(400), 0, 0)); // one only
+        assertSame(p, policy.takeFinal(ms(2900)));
+        assertFalse(policy.speculating());
+    }
+
+    @Test
+    void aSpeculativeFinalOfOtherSpeechIsNotTheFinal() {
+        policy.startUtterance(0, 0);
+        WindowPass p = pass("en");
+        policy.speculated(ms(2900), p);
+        assertNull(policy.takeFinal(ms(3500))); // the VAD ended speech elsewhere: decode again
+        assertSame(p, policy.drop()); // and the speculative pass is handed back as wasted work
+        assertFalse(policy.speculating());
+    }
+
+    @Test
+    void speechResumingTurnsTheSpeculativeFinalIntoAPartial() {
+        policy.startUtterance(0, 0);
+        WindowPass p = pass("en");
+        policy.speculated(ms(2900), p);
+        assertSame(p, policy.resumed());
+        assertNull(policy.drop());
+    }
+
+    @Test
+    void theFirstStepAndPaddingComeFromTheConfiguration() {
+        StreamingConfig c = StreamingConfig.defaults().withStepMs(500)
+                .withVad(new VadConfig(0.5, 0.15, 250, 500, 0));
+        EndpointPolicy p = new EndpointPolicy(c, RATE);
+        p.startUtterance(0, 0);
+        assertEquals(EndpointPolicy.Action.WAIT, p.next(ms(900), 0, 0, 0)); // the first step is still 1 s
+        assertEquals(EndpointPolicy.Action.PARTIAL, p.next(ms(1000), 0, 0, 0));
+        assertEquals(EndpointPolicy.Action.PARTIAL, p.next(ms(1500), 0, 0, 0));
+        assertEquals(EndpointPolicy.Action.SPECULATIVE_FINAL, p.next(ms(1600), ms(32), 0, 0));
+    }
+}
