@@ -204,6 +204,12 @@ public final class ParleyServer {
                 () -> engines.recognizer().stats().audioSeconds());
         metrics.gauge("parley_recognizer_backlog_seconds", "Audio accepted from speakers and not yet recognised.",
                 () -> engines.recognizer().stats().backlogSeconds());
+        metrics.gauge("parley_recognizer_partials_shed_total",
+                "Partial results the recognizer skipped because a stream was behind its audio (finals are never skipped).",
+                () -> engines.recognizer().stats().partialsShed());
+        metrics.gauge("parley_recognizer_streams_refused_total",
+                "Streams the recognizer refused (capacity_reached): one more would not have been kept in real time.",
+                () -> engines.recognizer().stats().streamsRefused());
         metrics.gauge("parley_translation_queue_depth", "Texts waiting for a translation engine.",
                 engines::translationQueueDepth);
         metrics.gauge("parley_viewer_queue_bytes", "Caption bytes waiting for viewers' connections to take them.",

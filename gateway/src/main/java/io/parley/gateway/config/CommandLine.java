@@ -107,6 +107,7 @@ public final class CommandLine {
                 case "--asr-model" -> whisper = whisper.withModel(value(a, ++i, o), whisper.precision());
                 case "--asr-precision" -> whisper = whisper.withModel(whisper.model(), Precision.parse(value(a, ++i, o)));
                 case "--asr-beam" -> whisper = whisper.withBeamSize(integer(o, value(a, ++i, o)));
+                case "--asr-policy" -> whisper = whisper.withAgreement(StreamingConfig.Agreement.parse(value(a, ++i, o)));
                 case "--max-streams" -> {
                     int n = integer(o, value(a, ++i, o));
                     sphinx = sphinx.withMaxSessions(n, Math.min(sphinx.preloadedDecoders(), n));

@@ -15,6 +15,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -49,6 +50,7 @@ final class EdgeSpeaker implements RecognizerSession {
     private final Executor blocking;
     private final String roomId;
     private final String language;
+    private final List<String> expected;
     private final String speaker;
     private final CaptionSink echo;
     private final String streamId;
@@ -72,7 +74,7 @@ final class EdgeSpeaker implements RecognizerSession {
     private String engine = "";
 
     EdgeSpeaker(Vertx vertx, RoomHosts hosts, FleetNodes nodes, Executor blocking, String roomId, String language,
-                String speaker, CaptionSink echo, String streamId, double startOffset, Consumer<RecognizerException> onError,
+                List<String> expected, String speaker, CaptionSink echo, String streamId, double startOffset, Consumer<RecognizerException> onError,
                 Runnable onEnded, SpeakerStream.Ending ending, Runnable onMoved) {
         this.vertx = vertx;
         this.hosts = hosts;
@@ -80,6 +82,7 @@ final class EdgeSpeaker implements RecognizerSession {
         this.blocking = blocking;
         this.roomId = roomId;
         this.language = language;
+        this.expected = List.copyOf(expected);
         this.speaker = speaker;
         this.echo = echo;
         this.streamId = streamId;
@@ -127,7 +130,8 @@ final class EdgeSpeaker implements RecognizerSession {
                 start = generationStart;
             }
             JsonObject request = new JsonObject().put("stream", streamId).put("generation", gen).put("room", roomId)
-                    .put("speaker", speaker).put("language", language).put("edge", nodes.self())
+                    .put("speaker", speaker).put("language", language)
+                    .put("languages", new io.vertx.core.json.JsonArray(expected)).put("edge", nodes.self())
                     .put("startOffset", startOffset + start);
             reply = vertx.eventBus().<JsonObject>request(FleetAddresses.speakerOpen(chosen), request)
                     .toCompletionStage().toCompletableFuture().get(OPEN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).body();

@@ -127,14 +127,14 @@ public final class Fleet implements RoomFleet, SpeakerPlacement {
     // ---- speakers ----
 
     @Override
-    public SpeakerIngest openElsewhere(Room room, String language, String speaker, CaptionSink echo, String streamId,
+    public SpeakerIngest openElsewhere(Room room, String language, List<String> expected, String speaker, CaptionSink echo, String streamId,
                                        Consumer<RecognizerException> onError, Runnable onEnded,
                                        SpeakerStream.Ending ending) throws IngestRefused {
         if (draining) {
             throw new IngestRefused(ErrorCodes.SERVER_SHUTDOWN, "this node is shutting down; connect to another");
         }
         EdgeSpeaker[] self = new EdgeSpeaker[1];
-        EdgeSpeaker s = new EdgeSpeaker(vertx, hosts, nodes, blocking, room.id(), language, speaker, echo,
+        EdgeSpeaker s = new EdgeSpeaker(vertx, hosts, nodes, blocking, room.id(), language, expected, speaker, echo,
                 nodes.self() + "-" + streamId, room.secondsSinceCreation(), onError, () -> {
                     speakers.remove(self[0]);
                     endings.remove(self[0]);

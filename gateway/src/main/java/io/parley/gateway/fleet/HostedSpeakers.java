@@ -97,6 +97,20 @@ final class HostedSpeakers {
         return streams.size();
     }
 
+    /** The expected languages an edge sent: strings only, as a client's request would be checked. */
+    private static List<String> expectedOf(JsonObject request) throws IngestRefused {
+        Object v = request.getValue("languages");
+        if (v == null) {
+            return List.of();
+        }
+        if (!(v instanceof io.vertx.core.json.JsonArray a) || a.size() > SpeakerIngest.MAX_EXPECTED
+                || !a.stream().allMatch(String.class::isInstance)) {
+            throw new IngestRefused(ErrorCodes.INVALID_REQUEST, "\"languages\" must be a list of at most "
+                    + SpeakerIngest.MAX_EXPECTED + " language codes");
+        }
+        return a.stream().map(String.class::cast).toList();
+    }
+
     private static String key(String streamId, int generation) {
         return streamId + "#" + generation;
     }
@@ -147,9 +161,10 @@ final class HostedSpeakers {
                 String language = SpeakerIngest.resolveLanguage(requested, engines.recognizer()).orElseThrow(() ->
                         new IngestRefused(ErrorCodes.UNSUPPORTED_LANGUAGE, "this worker's " + engines.recognizer().engine()
                                 + " engine does not recognise '" + requested + "'"));
+                List<String> expected = SpeakerIngest.resolveExpected(language, expectedOf(r), engines.recognizer());
                 String key = key(streamId, generation);
                 String events = FleetAddresses.speakerEvents(streamId);
-                SpeakerIngest ingest = SpeakerIngest.openHere(room.get(), engines, metrics, language,
+                SpeakerIngest ingest = SpeakerIngest.openHere(room.get(), engines, metrics, language, expected,
                         r.getString("speaker"), new EdgeEcho(events, generation), streamId + "-g" + generation,
                         error -> send(events, generation, new JsonObject().put("type", "error").put("code", error.code())
                                 .put("message", error.getMessage())),

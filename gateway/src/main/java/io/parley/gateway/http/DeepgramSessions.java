@@ -52,7 +52,7 @@ interface DeepgramSessions {
                 }
             };
             try {
-                return SpeakerIngest.open(room, engines, metrics, options.language(), speaker, echo, streamId,
+                return SpeakerIngest.open(room, engines, metrics, options.language(), java.util.List.of(), speaker, echo, streamId,
                         listener::onError, listener::onEnd,
                         (code, message, closeCode, retryAfterMs) -> onRoomEnding.accept(message)).session();
             } catch (IngestRefused e) {

@@ -10,6 +10,8 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -61,6 +63,14 @@ final class WhipApi {
                 api.fail(ctx, 400, ErrorCodes.UNSUPPORTED_LANGUAGE, "\"language\" is an ISO 639 code or auto");
                 return;
             }
+            // ?languages=en,pt with language auto: the languages to expect (checked against the engine at open).
+            String languagesParam = Optional.ofNullable(ctx.request().getParam("languages")).orElse("").strip();
+            if (languagesParam.length() > 200) {
+                api.fail(ctx, 400, ErrorCodes.INVALID_REQUEST, "\"languages\" is a comma-separated list of language codes");
+                return;
+            }
+            List<String> languages = languagesParam.isEmpty() ? List.of()
+                    : Arrays.stream(languagesParam.split(",")).map(String::strip).filter(l -> !l.isEmpty()).toList();
             String speaker = Optional.ofNullable(ctx.request().getParam("speaker")).orElse(SpeakerName.DEFAULT).strip();
             Optional<String> badName = SpeakerName.problem(speaker);
             if (badName.isPresent()) {
@@ -68,7 +78,7 @@ final class WhipApi {
                 return;
             }
             var context = vertx.getOrCreateContext();
-            sessions.open(room, ctx.body().asString(), language, speaker).whenComplete((opened, error) ->
+            sessions.open(room, ctx.body().asString(), language, languages, speaker).whenComplete((opened, error) ->
                     context.runOnContext(v -> {
                         if (error != null) {
                             refuse(ctx, error);

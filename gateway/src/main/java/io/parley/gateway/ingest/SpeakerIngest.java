@@ -13,6 +13,8 @@ import io.parley.speech.recognizer.SessionOptions;
 import io.parley.speech.recognizer.SpeechRecognizer;
 import io.parley.translate.api.LanguageCodes;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -33,6 +35,9 @@ import java.util.function.Consumer;
  */
 public record SpeakerIngest(SpeakerStream stream, RecognizerSession session, String language) {
 
+    /** Expected languages a speaker may name. */
+    public static final int MAX_EXPECTED = 10;
+
     /** Audio kept since the last final, for a restarted recognizer to hear again. */
     static final double REPLAY_SECONDS = 60;
 
@@ -40,6 +45,7 @@ public record SpeakerIngest(SpeakerStream stream, RecognizerSession session, Str
      * Opens a stream for a speaker in a room.
      *
      * @param requestedLanguage what the client asked for: an ISO 639 code or {@code auto}
+     * @param expected          with {@code auto}, the languages the speaker said to expect (checked here; may be empty)
      * @param echo              where the speaker's own captions go (may ignore them)
      * @param streamId          a name for logs, unique in the server
      * @param onError           called when the recognizer fails mid-stream and cannot be restarted
@@ -50,7 +56,7 @@ public record SpeakerIngest(SpeakerStream stream, RecognizerSession session, Str
      *                          take another stream
      */
     public static SpeakerIngest open(Room room, Engines engines, GatewayMetrics metrics, String requestedLanguage,
-                                     String speaker, CaptionSink echo, String streamId,
+                                     List<String> expected, String speaker, CaptionSink echo, String streamId,
                                      Consumer<RecognizerException> onError, Runnable onEnded,
                                      SpeakerStream.Ending ending) throws IngestRefused {
         SpeechRecognizer recognizer = engines.recognizer();
@@ -60,10 +66,11 @@ public record SpeakerIngest(SpeakerStream stream, RecognizerSession session, Str
                     + " engine does not recognise '" + requestedLanguage + "'; it knows " + recognizer.languages()
                     + (recognizer.identifiesLanguage() ? " and auto" : ""));
         }
+        List<String> expectedLanguages = resolveExpected(language.get(), expected, recognizer);
         if (room.fleet() instanceof SpeakerPlacement fleet) {
-            return fleet.openElsewhere(room, language.get(), speaker, echo, streamId, onError, onEnded, ending);
+            return fleet.openElsewhere(room, language.get(), expectedLanguages, speaker, echo, streamId, onError, onEnded, ending);
         }
-        return openHere(room, engines, metrics, language.get(), speaker, echo, streamId, onError, onEnded, ending,
+        return openHere(room, engines, metrics, language.get(), expectedLanguages, speaker, echo, streamId, onError, onEnded, ending,
                 room.secondsSinceCreation());
     }
 
@@ -74,7 +81,7 @@ public record SpeakerIngest(SpeakerStream stream, RecognizerSession session, Str
      * @param startOffset seconds from the room's creation to the start of the stream's audio
      */
     public static SpeakerIngest openHere(Room room, Engines engines, GatewayMetrics metrics, String language,
-                                         String speaker, CaptionSink echo, String streamId,
+                                         List<String> expected, String speaker, CaptionSink echo, String streamId,
                                          Consumer<RecognizerException> onError, Runnable onEnded,
                                          SpeakerStream.Ending ending, double startOffset) throws IngestRefused {
         SpeechRecognizer recognizer = engines.recognizer();
@@ -89,13 +96,41 @@ public record SpeakerIngest(SpeakerStream stream, RecognizerSession session, Str
             // The room's glossary terms are the recognizer's hints, read again at each utterance.
             RecognizerSession session = RestartingSession.open(recognizer, new SessionOptions(language,
                     room.id() + "-" + streamId, room.settings().task(), () -> room.glossary().terms(),
-                    engines.englishFromSpeech()), stream, REPLAY_SECONDS,
+                    engines.englishFromSpeech(), expected), stream, REPLAY_SECONDS,
                     metrics::recognizerRestarted);
             return new SpeakerIngest(stream, session, language);
         } catch (RecognizerException e) {
             stream.abandon();
             throw new IngestRefused(e.code(), e.getMessage());
         }
+    }
+
+    /**
+     * The languages a speaker with {@code auto} said to expect, as the engine names them: at most
+     * {@link #MAX_EXPECTED}, each one the engine recognises. Empty when the language is given
+     * (nothing to choose among) or the engine does not identify languages.
+     *
+     * @throws IngestRefused {@code unsupported_language} naming the first the engine does not know
+     */
+    public static List<String> resolveExpected(String language, List<String> expected, SpeechRecognizer recognizer)
+            throws IngestRefused {
+        if (expected.isEmpty() || !SessionOptions.AUTO.equals(language) || !recognizer.identifiesLanguage()) {
+            return List.of();
+        }
+        if (expected.size() > MAX_EXPECTED) {
+            throw new IngestRefused(ErrorCodes.INVALID_REQUEST, "\"languages\" names at most " + MAX_EXPECTED
+                    + " languages, not " + expected.size());
+        }
+        List<String> out = new ArrayList<>();
+        for (String code : expected) {
+            String known = LanguageCodes.canonical(code).filter(recognizer.languages()::contains).orElseThrow(() ->
+                    new IngestRefused(ErrorCodes.UNSUPPORTED_LANGUAGE, "the " + recognizer.engine()
+                            + " engine does not recognise '" + code + "' (in \"languages\")"));
+            if (!out.contains(known)) {
+                out.add(known);
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** The language a session will use for what a client asked, if the engine can serve it. */

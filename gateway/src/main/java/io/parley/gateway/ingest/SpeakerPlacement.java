@@ -5,6 +5,7 @@ import io.parley.gateway.room.Room;
 import io.parley.gateway.room.SpeakerStream;
 import io.parley.speech.recognizer.RecognizerException;
 
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -15,7 +16,7 @@ import java.util.function.Consumer;
 public interface SpeakerPlacement {
 
     /** Like {@link SpeakerIngest#open}, with the language already resolved. */
-    SpeakerIngest openElsewhere(Room room, String language, String speaker, CaptionSink echo, String streamId,
+    SpeakerIngest openElsewhere(Room room, String language, List<String> expected, String speaker, CaptionSink echo, String streamId,
                                 Consumer<RecognizerException> onError, Runnable onEnded, SpeakerStream.Ending ending)
             throws IngestRefused;
 }

@@ -9,6 +9,7 @@ import io.parley.gateway.room.Room;
 
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -66,18 +67,20 @@ public final class WhipSessions implements AutoCloseable {
      * carrying the error code: {@code bad_sdp}, {@code unsupported_language},
      * {@code capacity_reached}, {@code webrtc_unavailable} or the recognizer's own.
      */
-    public CompletableFuture<Opened> open(Room room, String offerSdp, String language, String speaker) {
+    public CompletableFuture<Opened> open(Room room, String offerSdp, String language, List<String> languages,
+                                         String speaker) {
         // Opening a recognizer session and libwebrtc's calls block: never on the caller's (event loop) thread.
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return openBlocking(room, offerSdp, language, speaker);
+                return openBlocking(room, offerSdp, language, languages, speaker);
             } catch (IngestRefused e) {
                 throw new CompletionException(e);
             }
         }, blocking).thenCompose(f -> f);
     }
 
-    private CompletableFuture<Opened> openBlocking(Room room, String offerSdp, String language, String speaker)
+    private CompletableFuture<Opened> openBlocking(Room room, String offerSdp, String language, List<String> languages,
+                                                 String speaker)
             throws IngestRefused {
         if (stack.unavailableReason().isPresent()) {
             throw new IngestRefused(ErrorCodes.WEBRTC_UNAVAILABLE, stack.unavailableReason().get()
@@ -94,7 +97,7 @@ public final class WhipSessions implements AutoCloseable {
         }
         String id = newId();
         WhipSession session = new WhipSession(id, room, metrics, () -> sessions.remove(id));
-        SpeakerIngest ingest = SpeakerIngest.open(room, engines, metrics, language, speaker, session, "whip-" + id,
+        SpeakerIngest ingest = SpeakerIngest.open(room, engines, metrics, language, languages, speaker, session, "whip-" + id,
                 e -> LOG.log(Level.WARNING, "recognizer failed in WHIP session " + id + ": " + e.getMessage()),
                 () -> { }, (code, message, closeCode, retryAfterMs) -> blocking.execute(() -> session.end(message)));
         sessions.put(id, session);

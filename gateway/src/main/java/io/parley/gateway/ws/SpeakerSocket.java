@@ -140,7 +140,7 @@ public final class SpeakerSocket implements CaptionSink {
         }
         state = State.OPENING;
         streamStartNanos = System.nanoTime();
-        vertx.<SpeakerIngest>executeBlocking(() -> SpeakerIngest.open(room, engines, metrics, start.language(), start.speaker(),
+        vertx.<SpeakerIngest>executeBlocking(() -> SpeakerIngest.open(room, engines, metrics, start.language(), start.languages(), start.speaker(),
                 this, connectionId, this::onRecognizerError, this::onStreamEnded, this::onRoomEnding), false)
                 .onComplete(ar -> {
                     if (ar.failed()) {

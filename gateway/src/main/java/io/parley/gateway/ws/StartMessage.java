@@ -1,5 +1,7 @@
 package io.parley.gateway.ws;
 
+import java.util.List;
+
 import io.parley.gateway.ingest.SpeakerName;
 import io.parley.gateway.protocol.ErrorCodes;
 import io.parley.speech.audio.AudioEncoding;
@@ -14,8 +16,15 @@ import io.vertx.core.json.JsonObject;
  * @param format   the audio's encoding, rate and channels
  * @param language an ISO 639 code or {@code auto}, not yet checked against the engine
  * @param speaker  display name
+ * @param languages with {@code auto}: the languages to expect ({@code "languages": ["en","pt"]}), not yet
+ *                 checked against the engine; empty for any
  */
-public record StartMessage(AudioStreamFormat format, String language, String speaker) {
+public record StartMessage(AudioStreamFormat format, String language, String speaker, List<String> languages) {
+
+    public StartMessage {
+        languages = List.copyOf(languages);
+    }
+
 
     /** A start message that cannot be used; {@link #code()} is the error code to send. */
     public static final class Invalid extends RuntimeException {
@@ -47,10 +56,27 @@ public record StartMessage(AudioStreamFormat format, String language, String spe
             throw new Invalid(ErrorCodes.INVALID_REQUEST, problem);
         });
         try {
-            return new StartMessage(new AudioStreamFormat(encoding, sampleRate, channels), language, speaker);
+            return new StartMessage(new AudioStreamFormat(encoding, sampleRate, channels), language, speaker,
+                    strings(msg, "languages"));
         } catch (AudioFormatException e) {
             throw new Invalid(e.code(), e.getMessage());
         }
+    }
+
+    /** A list of strings, short enough for what it names; absent is empty. */
+    private static List<String> strings(JsonObject msg, String field) {
+        Object v = msg.getValue(field);
+        if (v == null) {
+            return List.of();
+        }
+        if (!(v instanceof io.vertx.core.json.JsonArray a) || !a.stream().allMatch(e -> e instanceof String s && s.length() <= 16)) {
+            throw new Invalid(ErrorCodes.INVALID_REQUEST, "\"" + field + "\" must be a list of language codes");
+        }
+        if (a.size() > io.parley.gateway.ingest.SpeakerIngest.MAX_EXPECTED) {
+            throw new Invalid(ErrorCodes.INVALID_REQUEST, "\"" + field + "\" names at most "
+                    + io.parley.gateway.ingest.SpeakerIngest.MAX_EXPECTED + " languages");
+        }
+        return a.stream().map(e -> ((String) e).strip()).toList();
     }
 
     private static String string(JsonObject msg, String field, String fallback) {

@@ -25,8 +25,11 @@ class CommandLineTest {
         assertEquals("base", c.whisper().model());
         assertEquals(io.parley.speech.whisper.model.Precision.INT8, c.whisper().precision());
         GatewayConfig w = CommandLine.parse(new String[]{"--asr", "whisper", "--asr-model", "tiny.en",
-                "--asr-precision", "F16", "--asr-beam", "5"});
+                "--asr-precision", "F16", "--asr-beam", "5", "--asr-policy", "align-att"});
         assertEquals("whisper", w.asrEngine());
+        assertEquals(io.parley.speech.whisper.stream.StreamingConfig.Agreement.ALIGN_ATT, w.whisper().agreement());
+        assertEquals(io.parley.speech.whisper.stream.StreamingConfig.Agreement.LOCAL_AGREEMENT, c.whisper().agreement());
+        assertThrows(IllegalArgumentException.class, () -> CommandLine.parse(new String[]{"--asr-policy", "greedy"}));
         assertEquals("tiny.en", w.whisper().model());
         assertEquals(io.parley.speech.whisper.model.Precision.F16, w.whisper().precision());
         assertEquals(5, w.whisper().beamSize());

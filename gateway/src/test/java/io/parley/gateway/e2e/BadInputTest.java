@@ -73,6 +73,13 @@ class BadInputTest {
         s.awaitError("unsupported_language");
         s.sendText("{\"type\":\"start\"}");
         s.awaitError("invalid_request");
+        // The languages to expect: a list of codes, ten at most.
+        s.sendText("{\"type\":\"start\",\"format\":\"pcm_s16le\",\"sampleRate\":16000,\"language\":\"auto\","
+                + "\"languages\":\"en,pt\"}");
+        s.awaitError("invalid_request");
+        s.sendText("{\"type\":\"start\",\"format\":\"pcm_s16le\",\"sampleRate\":16000,\"language\":\"auto\","
+                + "\"languages\":[\"en\",\"de\",\"fr\",\"es\",\"it\",\"pt\",\"nl\",\"pl\",\"sv\",\"da\",\"fi\"]}");
+        s.awaitError("invalid_request");
         // Still usable after all of that.
         s.sendText(start("pcm_s16le", 16000, "en"));
         s.await(j -> "ready".equals(j.getString("type")), 10_000);
