@@ -16,10 +16,12 @@ public final class Bench {
             case "mt" -> args.length > 1 && args[1].equals("routes") ? MtBench.routesOnly() : MtBench.run();
             case "load" -> LoadBench.run(args);
             case "cluster" -> ClusterBench.run(args);
+            case "live" -> LiveBench.run(args);
             default -> {
                 System.err.println("usage: parley bench e2e [whisper|sphinx]|asr|sphinx|kernels|mt [routes]|load [--speakers 1,2,4]"
                         + " [--viewers 10] [--seconds 60] [--minutes N] [--asr whisper|sphinx]"
-                        + "|cluster [--workers 3] [--max-speakers 6] [--seconds 30] [--asr whisper|sphinx]");
+                        + "|cluster [--workers 3] [--max-speakers 6] [--seconds 30] [--asr whisper|sphinx]"
+                        + "|live [--speakers 1,2,4,8] [--viewers 10] [--seconds 60] [--policy local-agreement,align-att]");
                 System.exit(2);
                 yield null;
             }

@@ -31,8 +31,26 @@ public final class Speaker {
         SocketClient c = SocketClient.connect(gw.ws("/v1/rooms/" + room + "/speak"), token);
         c.sendText(new JsonObject().put("type", "start").put("format", format).put("sampleRate", sampleRate)
                 .put("channels", 1).put("language", language).put("speaker", name).encode());
-        c.await(j -> "ready".equals(j.getString("type")), 10_000);
+        JsonObject reply = c.await(j -> "ready".equals(j.getString("type")) || "error".equals(j.getString("type")), 10_000);
+        if ("error".equals(reply.getString("type"))) {
+            c.close();
+            throw new Refused(reply.getString("code"), reply.getString("message"));
+        }
         return new Speaker(c);
+    }
+
+    /** The gateway answered the start with an error (its stable code). */
+    public static final class Refused extends Exception {
+        private final String code;
+
+        public Refused(String code, String message) {
+            super(code + ": " + message);
+            this.code = code;
+        }
+
+        public String code() {
+            return code;
+        }
     }
 
     public SocketClient client() {

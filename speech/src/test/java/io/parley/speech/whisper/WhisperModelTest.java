@@ -120,6 +120,25 @@ class WhisperModelTest {
     }
 
     @Test
+    void aForcedPrefixIsFedInOnePassAndGreedyGoesOnAsIfItHadChosenIt() {
+        int[] expected = fixture.ids("greedyNoTimestamps", "ids");
+        try (WhisperModel.Encoded enc = model.encode(mel, 3000)) {
+            DecodingOptions plain = DecodingOptions.defaults().withLanguage("en").withTemperatures(java.util.List.of(0.0))
+                    .withTimestamps(false);
+            // The first eight tokens as greedy chose them, forced: the rest as greedy goes on.
+            int[] prefix = java.util.Arrays.copyOf(expected, 8);
+            DecodingResult forced = decoder.decode(enc, plain.withPrefix(prefix), new java.util.Random(0));
+            assertEquals(java.util.Arrays.toString(expected), java.util.Arrays.toString(forced.tokens()));
+            // A prefix greedy would not have chosen is kept as given, and the text goes on after it.
+            int[] other = tokenizer.encode(" And Mrs. John Dashwood");
+            DecodingResult steered = decoder.decode(enc, plain.withPrefix(other), new java.util.Random(0));
+            System.out.println("steered: " + steered.text());
+            assertTrue(steered.text().startsWith(" And Mrs. John Dashwood"), steered.text());
+            assertTrue(steered.text().contains("leisure to consider"), steered.text());
+        }
+    }
+
+    @Test
     void languageProbabilitiesMatch() {
         try (WhisperModel.Encoded enc = model.encode(mel, 3000)) {
             LanguageProbabilities p = decoder.detectLanguage(enc);

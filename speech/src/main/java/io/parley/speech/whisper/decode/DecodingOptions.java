@@ -19,16 +19,19 @@ import java.util.List;
  * @param maxTokens                tokens per window at most
  * @param prompt                   text tokens of what was said before (Whisper's {@code <|startofprev|>} prompt)
  * @param languageChoice           how a language is picked when {@code language} is null
+ * @param prefix                   text tokens the transcript is forced to begin with (Whisper's {@code prefix}):
+ *                                 fed in one pass, never decoded token by token; greedy decoding without
+ *                                 timestamps only (a live partial's settled words)
  */
 public record DecodingOptions(Task task, String language, boolean timestamps, List<Double> temperatures,
                               int beamSize, double patience, double maxInitialTimestamp,
                               double compressionRatioThreshold, double logProbThreshold, double noSpeechThreshold,
-                              int maxTokens, int[] prompt, LanguageChoice languageChoice) {
+                              int maxTokens, int[] prompt, LanguageChoice languageChoice, int[] prefix) {
 
     public static final List<Double> FALLBACK = List.of(0.0, 0.2, 0.4, 0.6, 0.8, 1.0);
 
     public static DecodingOptions defaults() {
-        return new DecodingOptions(Task.TRANSCRIBE, null, true, FALLBACK, 1, 1.0, 1.0, 2.4, -1.0, 0.6, 224, new int[0], LanguageChoice.ANY);
+        return new DecodingOptions(Task.TRANSCRIBE, null, true, FALLBACK, 1, 1.0, 1.0, 2.4, -1.0, 0.6, 224, new int[0], LanguageChoice.ANY, new int[0]);
     }
 
     public DecodingOptions {
@@ -49,46 +52,59 @@ public record DecodingOptions(Task task, String language, boolean timestamps, Li
         }
         prompt = prompt == null ? new int[0] : prompt.clone();
         languageChoice = languageChoice == null ? LanguageChoice.ANY : languageChoice;
+        prefix = prefix == null ? new int[0] : prefix.clone();
+        if (prefix.length > 0 && (timestamps || beamSize > 1)) {
+            throw new IllegalArgumentException("decoding: a forced prefix is for greedy decoding without timestamps");
+        }
+        if (prefix.length >= maxTokens) {
+            throw new IllegalArgumentException("decoding: the prefix (" + prefix.length + " tokens) leaves no room in "
+                    + maxTokens + " tokens");
+        }
         temperatures = List.copyOf(temperatures);
     }
 
     public DecodingOptions withLanguage(String lang) {
         return new DecodingOptions(task, lang, timestamps, temperatures, beamSize, patience, maxInitialTimestamp,
-                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, maxTokens, prompt, languageChoice);
+                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, maxTokens, prompt, languageChoice, prefix);
     }
 
     public DecodingOptions withTask(Task t) {
         return new DecodingOptions(t, language, timestamps, temperatures, beamSize, patience, maxInitialTimestamp,
-                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, maxTokens, prompt, languageChoice);
+                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, maxTokens, prompt, languageChoice, prefix);
     }
 
     public DecodingOptions withTimestamps(boolean on) {
         return new DecodingOptions(task, language, on, temperatures, beamSize, patience, maxInitialTimestamp,
-                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, maxTokens, prompt, languageChoice);
+                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, maxTokens, prompt, languageChoice, prefix);
     }
 
     public DecodingOptions withBeamSize(int size) {
         return new DecodingOptions(task, language, timestamps, temperatures, size, patience, maxInitialTimestamp,
-                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, maxTokens, prompt, languageChoice);
+                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, maxTokens, prompt, languageChoice, prefix);
     }
 
     public DecodingOptions withTemperatures(List<Double> ts) {
         return new DecodingOptions(task, language, timestamps, ts, beamSize, patience, maxInitialTimestamp,
-                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, maxTokens, prompt, languageChoice);
+                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, maxTokens, prompt, languageChoice, prefix);
     }
 
     public DecodingOptions withPrompt(int[] tokens) {
         return new DecodingOptions(task, language, timestamps, temperatures, beamSize, patience, maxInitialTimestamp,
-                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, maxTokens, tokens, languageChoice);
+                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, maxTokens, tokens, languageChoice, prefix);
     }
 
     public DecodingOptions withMaxTokens(int n) {
         return new DecodingOptions(task, language, timestamps, temperatures, beamSize, patience, maxInitialTimestamp,
-                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, n, prompt, languageChoice);
+                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, n, prompt, languageChoice, prefix);
     }
 
     public DecodingOptions withLanguageChoice(LanguageChoice choice) {
         return new DecodingOptions(task, language, timestamps, temperatures, beamSize, patience, maxInitialTimestamp,
-                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, maxTokens, prompt, choice);
+                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, maxTokens, prompt, choice, prefix);
+    }
+
+    public DecodingOptions withPrefix(int[] tokens) {
+        return new DecodingOptions(task, language, timestamps, temperatures, beamSize, patience, maxInitialTimestamp,
+                compressionRatioThreshold, logProbThreshold, noSpeechThreshold, maxTokens, prompt, languageChoice, tokens);
     }
 }

@@ -113,17 +113,31 @@ public final class WindowDecoder {
             if (!options.timestamps()) {
                 rest.add(tokenizer.noTimestamps);
             }
+            // A forced prefix goes in with the task tokens, in one pass: its tokens are known.
+            int[] prefix = options.prefix();
+            for (int t : prefix) {
+                rest.add(t);
+            }
             float[] logits = rest.isEmpty() ? sotLogits
                     : step(state, rest.stream().mapToInt(Integer::intValue).toArray());
             LogitFilter filter = new LogitFilter(tokenizer, config.suppressIds(), config.suppressAtBegin(),
                     options.timestamps(), options.maxInitialTimestamp());
-            int budget = Math.min(options.maxTokens(), model.dims().textCtx() - state.length());
-            Hypothesis best = temperature == 0 && options.beamSize() > 1
-                    ? beamSearch(state, logits, filter, options, budget)
-                    : sample(state, logits, filter, temperature, random, budget);
+            int budget = Math.min(options.maxTokens() - prefix.length, model.dims().textCtx() - state.length());
+            Hypothesis best;
+            if (temperature == 0 && options.beamSize() > 1) {
+                best = beamSearch(state, logits, filter, options, budget);
+            } else {
+                Hypothesis start = new Hypothesis();
+                for (int t : prefix) {
+                    start.tokens.add(t);
+                    start.logProbs.add(0f); // given, not chosen
+                }
+                best = sample(state, logits, filter, temperature, random, budget, start);
+            }
             int[] tokens = best.tokens.stream().mapToInt(Integer::intValue).toArray();
             String text = tokenizer.decode(tokens);
-            return new DecodingResult(tokens, best.logProbs(), text, language, best.sum / (tokens.length + 1),
+            int chosen = tokens.length - prefix.length;
+            return new DecodingResult(tokens, best.logProbs(), text, language, best.sum / (chosen + 1),
                     noSpeech, compressionRatio(text), temperature);
         }
     }
@@ -155,8 +169,7 @@ public final class WindowDecoder {
 
     /** Greedy (temperature 0) or sampled decoding of one sequence. */
     private Hypothesis sample(WhisperModel.DecoderState state, float[] logits, LogitFilter filter, double temperature,
-                              Random random, int budget) {
-        Hypothesis h = new Hypothesis();
+                              Random random, int budget, Hypothesis h) {
         for (int step = 0; step < budget; step++) {
             filter.apply(logits, h.tokens);
             double norm = LogitFilter.logSumExp(logits, 0, logits.length);

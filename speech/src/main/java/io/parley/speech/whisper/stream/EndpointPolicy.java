@@ -5,12 +5,15 @@ package io.parley.speech.whisper.stream;
  * on, and the speculative final pass that makes a final ready by the time a pause is confirmed.
  *
  * <ul>
- *   <li>A partial is due after {@code stepMs} of new speech (the first after {@code firstStepMs});
- *       the step stretches up to three times while the shared model is busy, so that partials
- *       take what finals leave. A due partial is shed (skipped, counted) when the stream is
+ *   <li>The first partial is due once {@code firstStepMs} of the utterance (its padding included)
+ *       are there; then after half the utterance so far, at least {@code firstStepMs} and at most
+ *       {@code stepMs} of new speech: early passes are short and cheap, and the first words show
+ *       soon. The step stretches up to three times while the shared model is busy, so that
+ *       partials take what finals leave. A due partial is shed (skipped, counted) when the stream is
  *       behind its own audio: a late partial is worth nothing and delays the final.</li>
- *   <li>A pause that reaches the VAD's padding starts the final pass early, on the speech up to
- *       the pause: when the VAD confirms the endpoint, that pass is the final. If speech resumes
+ *   <li>A pause of {@link #SPECULATE_AFTER_MS} (or the VAD's padding, if shorter) starts the
+ *       final pass early, on the speech up to the pause: when the VAD confirms the endpoint, that
+ *       pass is the final, so that the final's latency is the pause's length at best. If speech resumes
  *       instead, its result serves as a partial and is counted as wasted work.</li>
  * </ul>
  */
@@ -25,6 +28,8 @@ final class EndpointPolicy {
     static final double CADENCE_FROM = 0.5;
     static final double CADENCE_FULL = 0.9;
     static final double MAX_STRETCH = 3.0;
+    /** The pause after which the final pass starts, speculatively. */
+    static final int SPECULATE_AFTER_MS = 100;
 
     private final long stepSamples;
     private final long firstStepSamples;
@@ -41,7 +46,7 @@ final class EndpointPolicy {
         this.rate = rate;
         this.stepSamples = config.stepMs() * (long) rate / 1000;
         this.firstStepSamples = config.firstStepMs() * (long) rate / 1000;
-        this.padSamples = config.vad().speechPadMs() * (long) rate / 1000;
+        this.padSamples = Math.min(SPECULATE_AFTER_MS, config.vad().speechPadMs()) * (long) rate / 1000;
     }
 
     /** Speech (re)started at {@code start}; the stream is at {@code position}. */
@@ -66,7 +71,8 @@ final class EndpointPolicy {
         if (trailingSilence > 0) {
             return trailingSilence >= padSamples && speculative == null ? Action.SPECULATIVE_FINAL : Action.WAIT;
         }
-        if (position - utteranceStart < firstStepSamples || position - lastPass < step(utilisation)) {
+        long heard = position - utteranceStart;
+        if (heard < firstStepSamples || position - lastPass < step(heard, utilisation)) {
             return Action.WAIT;
         }
         lastPass = position;
@@ -77,10 +83,15 @@ final class EndpointPolicy {
         return Action.PARTIAL;
     }
 
-    /** The step between partials at this utilisation of the model: {@code stepMs}, up to three times it. */
-    long step(double utilisation) {
+    /**
+     * The step between partials after {@code heard} samples of the utterance, at this utilisation
+     * of the model: half of what was heard, within {@code [firstStepMs, stepMs]}, stretched up to
+     * three times as the model nears full use.
+     */
+    long step(long heard, double utilisation) {
+        long base = Math.clamp(heard / 2, Math.min(firstStepSamples, stepSamples), stepSamples);
         double load = Math.clamp((utilisation - CADENCE_FROM) / (CADENCE_FULL - CADENCE_FROM), 0.0, 1.0);
-        return Math.round(stepSamples * (1 + (MAX_STRETCH - 1) * load));
+        return Math.round(base * (1 + (MAX_STRETCH - 1) * load));
     }
 
     /** The speech end a speculative final should decode up to. */

@@ -18,7 +18,8 @@ import io.parley.speech.whisper.vad.VadConfig;
  * @param model              {@code base}, {@code tiny.en}, {@code small} or a model folder
  * @param precision          weight storage: f32, f16 or int8
  * @param stepMs             during speech, the window is decoded again after this much new audio
- * @param firstStepMs        the first partial of an utterance waits for this much speech
+ * @param firstStepMs        the first partial of an utterance waits for this much of it (the VAD's
+ *                           padding before the speech included), and partials come at least this far apart
  * @param maxWindowSeconds   above this the window is closed at its last complete segment
  * @param partialBlockFrames partial passes encode the audio present rounded up to this many frames (0: full window)
  * @param finalBlockFrames   final passes likewise; 0 for the full 30 s window
@@ -61,7 +62,7 @@ public record StreamingConfig(String model, Precision precision, int stepMs, int
     }
 
     public static StreamingConfig defaults() {
-        return new StreamingConfig("base", Precision.INT8, 1000, 1000, 15.0, 100, 0, 1, 128, VadConfig.defaults(), 8,
+        return new StreamingConfig("base", Precision.INT8, 1000, 300, 15.0, 100, 0, 1, 128, VadConfig.defaults(), 8,
                 30.0, Agreement.LOCAL_AGREEMENT);
     }
 

@@ -277,7 +277,7 @@ final class WhisperSession implements RecognizerSession {
         long silence = detector.trailingSilence(position);
         switch (endpoint.next(position, silence, backlogSeconds(), runner.utilisation())) {
             case WAIT -> { }
-            case PARTIAL -> showPartial(passes.pass(window, window.length(), false, language()));
+            case PARTIAL -> showPartial(passes.pass(window, window.length(), false, language(), spoken(agreement.committed())));
             case SPECULATIVE_FINAL -> {
                 long speechEnd = endpoint.speechEnd(position, silence);
                 endpoint.speculated(speechEnd, finalPass(speechEnd));
@@ -410,6 +410,13 @@ final class WhisperSession implements RecognizerSession {
         double start = words.isEmpty() ? endpoint.utteranceStart() / (double) RATE : words.getFirst().start();
         double end = words.isEmpty() ? window.position() / (double) RATE : words.getLast().end();
         return new Utterance(utterance, text, captionLanguage(), start, end, recognized, stable);
+    }
+
+    /** The words as decoded, each with its leading space: the tokens Whisper would give them. */
+    private static String spoken(List<TimedWord> words) {
+        StringBuilder sb = new StringBuilder();
+        words.forEach(w -> sb.append(w.text()));
+        return sb.toString();
     }
 
     private static String text(List<TimedWord> words) {

@@ -77,11 +77,21 @@ final class WindowPasses {
      * and it goes ahead of other streams' partial work in the shared model.
      */
     WindowPass pass(UtteranceWindow window, int samples, boolean isFinal, Language language) {
+        return pass(window, samples, isFinal, language, "");
+    }
+
+    /**
+     * A pass over the first {@code samples} of the window. A partial pass with {@code settled}
+     * text (the words the agreement policy settled, never shown changed) feeds its tokens as a
+     * forced prefix in one batched step, and decodes only what follows them: settled text is
+     * never decoded again token by token, which is most of a long utterance's partial passes.
+     */
+    WindowPass pass(UtteranceWindow window, int samples, boolean isFinal, Language language, String settled) {
         long t0 = System.nanoTime();
         account.urgent(isFinal);
         WindowPass p;
         try {
-            p = decodeWindow(window, samples, isFinal, language);
+            p = decodeWindow(window, samples, isFinal, language, isFinal ? "" : settled);
         } finally {
             account.urgent(false);
         }
@@ -90,7 +100,8 @@ final class WindowPasses {
         return p.took(seconds);
     }
 
-    private WindowPass decodeWindow(UtteranceWindow window, int samples, boolean isFinal, Language language) {
+    private WindowPass decodeWindow(UtteranceWindow window, int samples, boolean isFinal, Language language,
+                                    String settled) {
         if (samples < SileroVad.CHUNK) {
             return WindowPass.silent(language.heard());
         }
@@ -114,6 +125,12 @@ final class WindowPasses {
                 .withTemperatures(isFinal ? DecodingOptions.FALLBACK : List.of(0.0))
                 .withBeamSize(isFinal ? config.beamSize() : 1)
                 .withMaxTokens(tokenBudget(samples, isFinal));
+        int[] prefix = settled.isBlank() ? new int[0] : engine.tokenizer().encode(settled);
+        if (prefix.length > 0 && prefix.length < options.maxTokens() - 1) {
+            // Without timestamps: with them, Whisper would have to open the text after the prefix
+            // with a timestamp; one segment serves a partial, whose words are aligned anyway.
+            options = options.withTimestamps(false).withPrefix(prefix);
+        }
         try (WhisperModel.Encoded encoded = runner.encode(mel, frames, account)) {
             DecodingResult result = decode(encoded, options);
             if (WindowDecoder.isSilence(result, options)) {

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EndpointPolicyTest {
 
     private static final int RATE = 16_000;
-    /** Steps of 1 s, the first after 1 s, the VAD's padding 200 ms. */
+    /** Steps of 1 s, the first after 300 ms, the VAD's padding 200 ms. */
     private final EndpointPolicy policy = new EndpointPolicy(StreamingConfig.defaults(), RATE);
 
     private static long ms(long ms) {
@@ -26,48 +26,56 @@ class EndpointPolicyTest {
     }
 
     @Test
-    void partialsComeEveryStepOfSpeechOnceTheFirstStepHasPassed() {
-        policy.startUtterance(ms(10_000), ms(10_000));
-        assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(10_500), 0, 0, 0));
-        assertEquals(EndpointPolicy.Action.PARTIAL, policy.next(ms(11_000), 0, 0, 0));
-        assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(11_500), 0, 0, 0));
-        assertEquals(EndpointPolicy.Action.PARTIAL, policy.next(ms(12_000), 0, 0, 0));
+    void theFirstPartialComesSoonThenTheStepGrowsToStepMs() {
+        policy.startUtterance(0, 0);
+        assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(200), 0, 0, 0));
+        assertEquals(EndpointPolicy.Action.PARTIAL, policy.next(ms(300), 0, 0, 0)); // firstStepMs
+        assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(500), 0, 0, 0));
+        assertEquals(EndpointPolicy.Action.PARTIAL, policy.next(ms(600), 0, 0, 0));
+        assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(1100), 0, 0, 0)); // half of 1.1 s is 550 ms
+        assertEquals(EndpointPolicy.Action.PARTIAL, policy.next(ms(1200), 0, 0, 0));
+        // Long into the utterance: every stepMs.
+        policy.startUtterance(0, ms(5000));
+        assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(5900), 0, 0, 0));
+        assertEquals(EndpointPolicy.Action.PARTIAL, policy.next(ms(6000), 0, 0, 0));
     }
 
     @Test
     void aBusyModelStretchesTheStepUpToThreeTimes() {
-        assertEquals(ms(1000), policy.step(0.3));
-        assertEquals(ms(1000), policy.step(EndpointPolicy.CADENCE_FROM));
-        assertEquals(ms(2000), policy.step(0.7));
-        assertEquals(ms(3000), policy.step(1.0));
-        policy.startUtterance(0, 0);
-        assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(2000), 0, 0, 1.0));
-        assertEquals(EndpointPolicy.Action.PARTIAL, policy.next(ms(3000), 0, 0, 1.0));
+        assertEquals(ms(300), policy.step(ms(400), 0));
+        assertEquals(ms(500), policy.step(ms(1000), 0));
+        assertEquals(ms(1000), policy.step(ms(4000), 0.3));
+        assertEquals(ms(1000), policy.step(ms(4000), EndpointPolicy.CADENCE_FROM));
+        assertEquals(ms(2000), policy.step(ms(4000), 0.7));
+        assertEquals(ms(3000), policy.step(ms(4000), 1.0));
+        policy.startUtterance(0, ms(4000));
+        assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(6000), 0, 0, 1.0));
+        assertEquals(EndpointPolicy.Action.PARTIAL, policy.next(ms(7000), 0, 0, 1.0));
     }
 
     @Test
     void aStreamBehindItsAudioShedsItsPartialsAndCountsThem() {
         policy.startUtterance(0, 0);
-        assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(1000), 0, 0.8, 0));
+        assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(300), 0, 0.8, 0));
         assertEquals(1, policy.shed());
         // The shed step counts as a step: the next chance is a step later, not at once.
-        assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(1100), 0, 0, 0));
-        assertEquals(EndpointPolicy.Action.PARTIAL, policy.next(ms(2000), 0, 0, 0));
+        assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(400), 0, 0, 0));
+        assertEquals(EndpointPolicy.Action.PARTIAL, policy.next(ms(600), 0, 0, 0));
         assertEquals(1, policy.shed());
     }
 
     @Test
-    void aPauseAsLongAsThePaddingStartsOneSpeculativeFinal() {
+    void aShortPauseStartsOneSpeculativeFinal() {
         policy.startUtterance(0, 0);
-        assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(3000), ms(100), 0, 0));
-        assertEquals(EndpointPolicy.Action.SPECULATIVE_FINAL, policy.next(ms(3100), ms(200), 0, 0));
-        long speechEnd = policy.speechEnd(ms(3100), ms(200));
-        assertEquals(ms(2900), speechEnd);
+        assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(3050), ms(50), 0, 0));
+        assertEquals(EndpointPolicy.Action.SPECULATIVE_FINAL, policy.next(ms(3100), ms(EndpointPolicy.SPECULATE_AFTER_MS), 0, 0));
+        long speechEnd = policy.speechEnd(ms(3100), ms(100));
+        assertEquals(ms(3000), speechEnd);
         WindowPass p = pass("en");
         policy.speculated(speechEnd, p);
         assertTrue(policy.speculating());
-        assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(3300), ms(400), 0, 0)); // one only
-        assertSame(p, policy.takeFinal(ms(2900)));
+        assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(3300), ms(300), 0, 0)); // one only
+        assertSame(p, policy.takeFinal(ms(3000)));
         assertFalse(policy.speculating());
     }
 
@@ -96,9 +104,10 @@ class EndpointPolicyTest {
                 .withVad(new VadConfig(0.5, 0.15, 250, 500, 0));
         EndpointPolicy p = new EndpointPolicy(c, RATE);
         p.startUtterance(0, 0);
-        assertEquals(EndpointPolicy.Action.WAIT, p.next(ms(900), 0, 0, 0)); // the first step is still 1 s
-        assertEquals(EndpointPolicy.Action.PARTIAL, p.next(ms(1000), 0, 0, 0));
-        assertEquals(EndpointPolicy.Action.PARTIAL, p.next(ms(1500), 0, 0, 0));
+        assertEquals(EndpointPolicy.Action.WAIT, p.next(ms(200), 0, 0, 0));
+        assertEquals(EndpointPolicy.Action.PARTIAL, p.next(ms(300), 0, 0, 0));
+        assertEquals(EndpointPolicy.Action.PARTIAL, p.next(ms(600), 0, 0, 0));
+        assertEquals(EndpointPolicy.Action.PARTIAL, p.next(ms(1100), 0, 0, 0)); // at most stepMs (500) apart
         assertEquals(EndpointPolicy.Action.SPECULATIVE_FINAL, p.next(ms(1600), ms(32), 0, 0));
     }
 }
