@@ -159,12 +159,17 @@ final class LiveBench {
                 }
             });
         }
-        done.await();
+        // The model's utilisation, sampled every second while the speakers speak.
+        List<Double> utilisation = new ArrayList<>();
+        while (!done.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+            utilisation.add(LoadBench.metrics(gw).getOrDefault("parley_recognizer_model_utilisation", Double.NaN));
+        }
         double wall = (System.nanoTime() - t0) / 1e9;
         Map<String, Double> after = LoadBench.metrics(gw);
 
         List<Double> firstCaption = new ArrayList<>();
         List<Double> toFinal = new ArrayList<>();
+        List<JsonObject> perClip = new ArrayList<>();
         WordErrorRate wer = WordErrorRate.zero();
         int clipsWithoutFinal = 0;
         int lost = 0;
@@ -216,7 +221,10 @@ final class LiveBench {
                 if (lastFinalNanos < 0) {
                     clipsWithoutFinal++;
                 } else {
-                    toFinal.add((lastFinalNanos - speaker.nanosAt(p.speechEnd())) / 1e9);
+                    double latency = (lastFinalNanos - speaker.nanosAt(p.speechEnd())) / 1e9;
+                    toFinal.add(latency);
+                    perClip.add(new JsonObject().put("speaker", s).put("clip", clips.get(p.clip()).name())
+                            .put("atSeconds", Percentiles.round(p.start(), 1)).put("speechEndToFinalSeconds", Percentiles.round(latency, 3)));
                 }
                 wer = wer.plus(WordErrorRate.of(clips.get(p.clip()).reference(), text.toString()));
             }
@@ -237,9 +245,14 @@ final class LiveBench {
                 .put("recognizerRealtimeFactorPerStream", audio > 0 ? Percentiles.round(compute / audio, 3) : null)
                 .put("gatewayCpuCoresPerStream", running > 0
                         ? Percentiles.round(LoadBench.delta(before, after, "parley_process_cpu_seconds") / wall / running, 3) : null)
+                .put("modelUtilisation", new JsonObject()
+                        .put("mean", Percentiles.round(utilisation.stream().mapToDouble(d -> d).average().orElse(Double.NaN), 3))
+                        .put("p95", Percentiles.round(Percentiles.of(utilisation, 95), 3)))
                 .put("partialsShed", Math.round(LoadBench.delta(before, after, "parley_recognizer_partials_shed_total")))
                 .put("partialsSent", Math.round(LoadBench.delta(before, after, "parley_captions_sent_total{type=\"partial\"}")))
                 .put("finalsStored", stored).put("finalsLost", lost)
+                .put("slowestFinals", new JsonArray(perClip.stream().sorted((a, b) -> Double.compare(
+                        b.getDouble("speechEndToFinalSeconds"), a.getDouble("speechEndToFinalSeconds"))).limit(3).toList()))
                 .put("failures", new JsonArray(failures));
     }
 

@@ -9,7 +9,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.PriorityQueue;
-import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,20 +20,23 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The one thread that runs the shared model for every live stream, so that streams never
- * compete for the cores (each pass already uses all of them) and their work can be merged:
+ * The threads ("lanes") that run the shared model for every live stream, so that streams never
+ * compete for the cores one by one and their work can be merged:
  * <ul>
  *   <li>decoder steps of different streams, queued together, run as one batched pass
  *       ({@link WhisperModel#decode(List, List, WhisperModel.CrossAttention[])}): the weights
  *       are read once for all of them, which is what a decoder step costs;</li>
  *   <li>encoder windows of the same length, queued together, run as one batched encoding;</li>
- *   <li>anything else (word alignment) runs alone, in arrival order.</li>
+ *   <li>anything else (features, word alignment) runs as it comes.</li>
  * </ul>
- * While some streams are between two steps, the runner waits a moment for them, so that a
- * batch is not split by a few microseconds of bookkeeping. Jobs of final passes go ahead of
- * partial work ({@link Account#urgent}): a newcomer's partials never delay another stream's
- * final. The runner measures its utilisation, which stretches the partials' cadence and lets
- * the recognizer refuse a stream the model cannot take.
+ * Jobs of final passes go ahead of partial work ({@link Account#urgent}): a newcomer's partials
+ * never delay another stream's final. On a backend that computes on the JVM's own threads there
+ * are two lanes: one model operation does not keep both cores busy (a decoder step is bound by
+ * memory, an encoder's layer has serial parts), so a second lane takes the next job meanwhile —
+ * a final's encoding runs beside another stream's decoding instead of after it. While some
+ * streams are between two steps, a lane waits a moment for them, so that a batch is not split
+ * by a few microseconds of bookkeeping. The runner measures its utilisation, which stretches the
+ * partials' cadence and lets the recognizer refuse a stream the model cannot take.
  */
 final class ModelRunner implements AutoCloseable {
 
@@ -82,6 +86,10 @@ final class ModelRunner implements AutoCloseable {
     private record Exclusive(Callable<?> work, Account account, CompletableFuture<Object> done) implements Job {
     }
 
+    /** Jobs a lane runs together, and whether a final's work is among them. */
+    private record Batch(List<Job> jobs, boolean urgent) {
+    }
+
     /** A job waiting, with its rank: a final's jobs first, then in arrival order. */
     private record Queued(Job job, boolean urgent, long order) implements Comparable<Queued> {
         @Override
@@ -94,7 +102,13 @@ final class ModelRunner implements AutoCloseable {
     }
 
     private final WhisperModel model;
-    private final PriorityBlockingQueue<Queued> queue = new PriorityBlockingQueue<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition arrived = lock.newCondition();
+    private final PriorityQueue<Queued> queue = new PriorityQueue<>();
+    /** Batches holding a final's job that a lane runs now. Under the lock. */
+    private int urgentRunning;
+    /** Decoder step jobs being run by a lane now: their streams will not submit another until they are done. */
+    private final AtomicInteger stepsRunning = new AtomicInteger();
     private final AtomicLong arrivals = new AtomicLong();
     private final BusyMeter busy = new BusyMeter(UTILISATION_WINDOW_NANOS);
     private final BusyMeter finalsBusy = new BusyMeter(FINALS_WINDOW_NANOS);
@@ -103,13 +117,25 @@ final class ModelRunner implements AutoCloseable {
     private final LongAdder stepSequences = new LongAdder();
     private final LongAdder encodeBatches = new LongAdder();
     private final LongAdder encodeWindows = new LongAdder();
-    private final Thread thread;
+    private final Thread[] lanes;
     private volatile boolean closed;
 
-    ModelRunner(WhisperModel model) {
+    /** @param lanes threads running model operations at once (1 or more) */
+    ModelRunner(WhisperModel model, int lanes) {
+        if (lanes < 1) {
+            throw new IllegalArgumentException("a model runner needs at least one lane");
+        }
         this.model = model;
-        this.thread = Thread.ofPlatform().name("whisper-model").daemon().unstarted(this::loop);
-        thread.start();
+        this.lanes = new Thread[lanes];
+        for (int i = 0; i < lanes; i++) {
+            this.lanes[i] = Thread.ofPlatform().name("whisper-model-" + i).daemon().unstarted(this::loop);
+            this.lanes[i].start();
+        }
+    }
+
+    /** Two lanes where the model computes on the JVM's threads, one where a device queue orders the work. */
+    static int lanesFor(WhisperModel model) {
+        return "jvm".equals(model.accelerator().name()) ? 2 : 1;
     }
 
     /** A stream starts decoding a window: its steps will come one after another until {@link #leaveDecoding()}. */
@@ -131,7 +157,7 @@ final class ModelRunner implements AutoCloseable {
         return await(submit(new Encode(mel, frames, account, new CompletableFuture<>())));
     }
 
-    /** Runs {@code work} on the model thread, alone. */
+    /** Runs {@code work} on a lane of the runner, in rank order with the other jobs. */
     @SuppressWarnings("unchecked")
     <T> T exclusive(Callable<T> work, Account account) {
         return (T) await(submit(new Exclusive(work, account, new CompletableFuture<>())));
@@ -141,7 +167,13 @@ final class ModelRunner implements AutoCloseable {
         if (closed) {
             throw new RecognizerException("engine_unavailable", "the recognizer is shut down");
         }
-        queue.add(new Queued(job, job.account().urgent(), arrivals.getAndIncrement()));
+        lock.lock();
+        try {
+            queue.add(new Queued(job, job.account().urgent(), arrivals.getAndIncrement()));
+            arrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
         @SuppressWarnings("unchecked")
         CompletableFuture<T> f = (CompletableFuture<T>) switch (job) {
             case Step s -> s.done();
@@ -163,122 +195,159 @@ final class ModelRunner implements AutoCloseable {
     }
 
     private void loop() {
-        PriorityQueue<Queued> pending = new PriorityQueue<>();
         while (!closed) {
+            Batch taken;
             try {
-                if (pending.isEmpty()) {
-                    Queued q = queue.poll(100, TimeUnit.MILLISECONDS);
-                    if (q == null) {
-                        continue;
-                    }
-                    pending.add(q);
-                }
-                queue.drainTo(pending);
-                Queued first = pending.poll();
-                long t0 = System.nanoTime();
-                switch (first.job()) {
-                    case Step s -> runSteps(s, pending);
-                    case Encode e -> runEncodes(e, pending);
-                    case Exclusive x -> runExclusive(x);
-                }
-                long t1 = System.nanoTime();
-                busy.busy(t0, t1);
-                if (first.urgent()) {
-                    finalsBusy.busy(t0, t1);
-                }
+                taken = next();
             } catch (InterruptedException e) {
                 break;
+            }
+            if (taken == null) {
+                continue;
+            }
+            List<Job> batch = taken.jobs();
+            long t0 = System.nanoTime();
+            try {
+                switch (batch.getFirst()) {
+                    case Step s -> runSteps(batch);
+                    case Encode e -> runEncodes(batch);
+                    case Exclusive x -> runExclusive(x);
+                }
             } catch (RuntimeException | Error e) {
-                LOG.log(Level.SEVERE, "model runner failed", e); // the job that threw has been failed
+                LOG.log(Level.SEVERE, "model runner failed", e); // the jobs that threw have been failed
+            }
+            long t1 = System.nanoTime();
+            busy.busy(t0, t1);
+            if (taken.urgent()) {
+                finalsBusy.busy(t0, t1);
+                lock.lock();
+                try {
+                    urgentRunning--;
+                    arrived.signalAll(); // partial work held back may go now
+                } finally {
+                    lock.unlock();
+                }
             }
         }
-        List<Queued> left = new ArrayList<>(pending);
-        queue.drainTo(left);
-        failAll(left);
+        lock.lock();
+        try {
+            failAll(queue);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
-     * Runs {@code first} with every other decoder step waiting, and those of streams still
-     * decoding for a moment: a step costs about as much for one sequence as for several.
-     * Partial streams' steps ride along with a final's; other jobs wait their turn by rank.
+     * The next batch for a lane: the best job waiting, and with a decoder step every other step
+     * waiting (and, for a moment, those of streams still decoding), with an encoding every other
+     * window of its length. Null after 100 ms with nothing to do.
      */
-    private void runSteps(Step first, PriorityQueue<Queued> pending) throws InterruptedException {
-        List<Step> batch = new ArrayList<>();
-        batch.add(first);
-        takeSteps(pending, batch);
-        long deadline = System.nanoTime() + GATHER_NANOS;
-        while (batch.size() < decoding.get()) {
-            long wait = deadline - System.nanoTime();
-            if (wait <= 0) {
-                break;
-            }
-            Queued q = queue.poll(wait, TimeUnit.NANOSECONDS);
-            if (q == null) {
-                break;
-            }
-            pending.add(q);
-            queue.drainTo(pending);
-            takeSteps(pending, batch);
-        }
-        List<WhisperModel.DecoderState> states = new ArrayList<>();
-        List<int[]> tokens = new ArrayList<>();
-        int tokenCount = 0;
-        for (Step s : batch) {
-            states.addAll(s.states());
-            tokens.addAll(s.tokens());
-            for (int[] t : s.tokens()) {
-                tokenCount += t.length;
-            }
-        }
-        long t0 = System.nanoTime();
-        float[][] logits;
+    private Batch next() throws InterruptedException {
+        lock.lock();
         try {
-            logits = model.decode(states, tokens, null);
-        } catch (RuntimeException e) {
-            batch.forEach(s -> s.done().completeExceptionally(e));
-            throw e;
-        }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        stepBatches.increment();
-        stepSequences.add(states.size());
-        int at = 0;
-        for (Step s : batch) {
-            int n = s.states().size();
-            int own = 0;
-            for (int[] t : s.tokens()) {
-                own += t.length;
+            // Partial work waits while a lane runs a final's: the final gets every core, and the
+            // partial work catches up after it (a partial may be late; a final should not be).
+            while (queue.isEmpty() || (!queue.peek().urgent() && urgentRunning > 0)) {
+                if (!arrived.await(100, TimeUnit.MILLISECONDS)) {
+                    return null;
+                }
             }
-            s.account().charge(seconds * own / Math.max(1, tokenCount));
-            float[][] mine = new float[n][];
-            System.arraycopy(logits, at, mine, 0, n);
-            at += n;
-            s.done().complete(mine);
+            Queued first = queue.poll();
+            List<Job> batch = new ArrayList<>();
+            batch.add(first.job());
+            switch (first.job()) {
+                case Step s -> {
+                    takeAll(batch, j -> j instanceof Step);
+                    long deadline = System.nanoTime() + GATHER_NANOS;
+                    while (batch.size() + stepsRunning.get() < decoding.get()) {
+                        long wait = deadline - System.nanoTime();
+                        if (wait <= 0) {
+                            break;
+                        }
+                        arrived.awaitNanos(wait);
+                        takeAll(batch, j -> j instanceof Step);
+                    }
+                    stepsRunning.addAndGet(batch.size());
+                }
+                case Encode e -> takeAll(batch, j -> j instanceof Encode o && o.frames() == e.frames());
+                case Exclusive x -> { }
+            }
+            // Whether it is a final's work is decided here, once: a stream's account stops being
+            // urgent as soon as its last job is done, before the lane has finished its bookkeeping.
+            boolean urgent = first.urgent() || batch.stream().anyMatch(j -> j.account().urgent());
+            if (urgent) {
+                urgentRunning++;
+            }
+            return new Batch(batch, urgent);
+        } finally {
+            lock.unlock();
         }
     }
 
-    private static void takeSteps(PriorityQueue<Queued> pending, List<Step> batch) {
-        for (var it = pending.iterator(); it.hasNext(); ) {
-            if (it.next().job() instanceof Step s) {
-                batch.add(s);
+    /** Moves every waiting job that {@code matches} into {@code batch}, in rank order. Under the lock. */
+    private void takeAll(List<Job> batch, java.util.function.Predicate<Job> matches) {
+        List<Queued> taken = new ArrayList<>();
+        for (var it = queue.iterator(); it.hasNext(); ) {
+            Queued q = it.next();
+            if (matches.test(q.job())) {
+                taken.add(q);
                 it.remove();
             }
+        }
+        taken.sort(null);
+        taken.forEach(q -> batch.add(q.job()));
+    }
+
+    /** One batched decoder step for every stream in {@code jobs}: a step costs about as much for several as for one. */
+    private void runSteps(List<Job> jobs) {
+        List<Step> batch = jobs.stream().map(Step.class::cast).toList();
+        try {
+            List<WhisperModel.DecoderState> states = new ArrayList<>();
+            List<int[]> tokens = new ArrayList<>();
+            int tokenCount = 0;
+            for (Step s : batch) {
+                states.addAll(s.states());
+                tokens.addAll(s.tokens());
+                for (int[] t : s.tokens()) {
+                    tokenCount += t.length;
+                }
+            }
+            long t0 = System.nanoTime();
+            float[][] logits;
+            try {
+                logits = model.decode(states, tokens, null);
+            } catch (RuntimeException e) {
+                batch.forEach(s -> s.done().completeExceptionally(e));
+                throw e;
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            stepBatches.increment();
+            stepSequences.add(states.size());
+            int at = 0;
+            for (Step s : batch) {
+                int n = s.states().size();
+                int own = 0;
+                for (int[] t : s.tokens()) {
+                    own += t.length;
+                }
+                s.account().charge(seconds * own / Math.max(1, tokenCount));
+                float[][] mine = new float[n][];
+                System.arraycopy(logits, at, mine, 0, n);
+                at += n;
+                s.done().complete(mine);
+            }
+        } finally {
+            stepsRunning.addAndGet(-batch.size());
         }
     }
 
-    /** Runs {@code first} with every other window of the same length waiting, as one batched encoding. */
-    private void runEncodes(Encode first, PriorityQueue<Queued> pending) {
-        List<Encode> batch = new ArrayList<>();
-        batch.add(first);
-        for (var it = pending.iterator(); it.hasNext(); ) {
-            if (it.next().job() instanceof Encode e && e.frames() == first.frames()) {
-                batch.add(e);
-                it.remove();
-            }
-        }
+    /** One batched encoding of every window in {@code jobs} (all of one length). */
+    private void runEncodes(List<Job> jobs) {
+        List<Encode> batch = jobs.stream().map(Encode.class::cast).toList();
         long t0 = System.nanoTime();
         List<WhisperModel.Encoded> out;
         try {
-            out = model.encode(batch.stream().map(Encode::mel).toList(), first.frames());
+            out = model.encode(batch.stream().map(Encode::mel).toList(), batch.getFirst().frames());
         } catch (RuntimeException e) {
             batch.forEach(b -> b.done().completeExceptionally(e));
             throw e;
@@ -315,14 +384,14 @@ final class ModelRunner implements AutoCloseable {
         jobs.clear();
     }
 
-    /** The model's busy fraction over the last seconds, 0 to 1: partials come less often as it nears 1. */
+    /** The lanes' busy fraction over the last seconds, 0 to 1: partials come less often as it nears 1. */
     double utilisation() {
-        return busy.utilisation(System.nanoTime());
+        return Math.min(1.0, busy.utilisation(System.nanoTime()) / lanes.length);
     }
 
     /** The part of it spent on final passes: the work no stream can shed. */
     double finalUtilisation() {
-        return finalsBusy.utilisation(System.nanoTime());
+        return Math.min(1.0, finalsBusy.utilisation(System.nanoTime()) / lanes.length);
     }
 
     /** Sequences per batched decoder step, on average since start: above 1 when streams share passes. */
@@ -340,9 +409,13 @@ final class ModelRunner implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        thread.interrupt();
+        for (Thread lane : lanes) {
+            lane.interrupt();
+        }
         try {
-            thread.join(5000);
+            for (Thread lane : lanes) {
+                lane.join(5000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -47,7 +47,7 @@ public final class WhisperRecognizer implements SpeechRecognizer {
         this.config = config;
         this.engine = engine;
         this.vad = vad;
-        this.runner = new ModelRunner(engine.model());
+        this.runner = new ModelRunner(engine.model(), ModelRunner.lanesFor(engine.model()));
     }
 
     /** Loads the configured model and Silero VAD. */
@@ -149,6 +149,11 @@ public final class WhisperRecognizer implements SpeechRecognizer {
     /** Sequences per batched decoder step and windows per batched encoding, on average: how much streams share. */
     public double[] batching() {
         return new double[]{runner.meanStepBatch(), runner.meanEncodeBatch()};
+    }
+
+    /** The shared model's busy fraction over the last seconds, and the part of it spent on final passes. */
+    public double[] modelUtilisation() {
+        return new double[]{runner.utilisation(), runner.finalUtilisation()};
     }
 
     /** Passes over windows by kind, and their time, since the recognizer was loaded. */

@@ -131,6 +131,35 @@ class WhisperStreamingTest {
     }
 
     @Test
+    void streamsAtOnceShareTheModelAndEachGetsItsFinals() throws Exception {
+        // Three streams at once through the one model runner (its lanes, finals ahead of
+        // partials, batched steps): every stream's finals come, right, whatever the others do.
+        String[] names = {"librivox_sense_and_sensibility_01_austen_64kb-0880.wav",
+                "librivox_sense_and_sensibility_01_austen_64kb-0930.wav", "synthetic_espeak-ng_en_01.wav"};
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(names.length);
+        try {
+            List<java.util.concurrent.Future<RecordingListener>> runs = new java.util.ArrayList<>();
+            for (String name : names) {
+                float[] speech = clip(name);
+                // Two utterances per stream, so that one stream's final overlaps another's partials.
+                float[] audio = concat(new float[RATE / 2], speech, new float[RATE], speech, new float[RATE * 3 / 2]);
+                runs.add(pool.submit(() -> stream(audio, 1.5)));
+            }
+            for (int i = 0; i < names.length; i++) {
+                RecordingListener c = runs.get(i).get(180, TimeUnit.SECONDS);
+                List<Utterance> finals = c.finals.stream().filter(u -> !u.text().isBlank()).toList();
+                assertEquals(2, finals.size(), names[i] + ": " + c.finals);
+                for (Utterance f : finals) {
+                    WordErrorRate wer = WordErrorRate.of(reference(names[i]), f.text());
+                    assertTrue(wer.rate() <= 0.2, names[i] + ": '" + f.text() + "': " + wer);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void silenceAndNoiseShowNothing() throws Exception {
         float[] audio = concat(new float[RATE * 4], noise(4, 0.003, 1), noise(4, 0.05, 2), new float[RATE]);
         RecordingListener c = stream(audio, 4.0);
