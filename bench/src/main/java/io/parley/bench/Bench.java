@@ -21,7 +21,7 @@ public final class Bench {
                 System.err.println("usage: parley bench e2e [whisper|sphinx]|asr|sphinx|kernels|mt [routes]|load [--speakers 1,2,4]"
                         + " [--viewers 10] [--seconds 60] [--minutes N] [--asr whisper|sphinx]"
                         + "|cluster [--workers 3] [--max-speakers 6] [--seconds 30] [--asr whisper|sphinx]"
-                        + "|live [--speakers 1,2,4,8] [--viewers 10] [--seconds 60] [--policy local-agreement,align-att]");
+                        + "|live [--speakers 1,2,4,8] [--viewers 10] [--rounds 1] [--policy local-agreement,align-att]");
                 System.exit(2);
                 yield null;
             }

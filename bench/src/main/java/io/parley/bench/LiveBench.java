@@ -31,7 +31,7 @@ final class LiveBench {
 
     static final double PAUSE_SECONDS = 2.0;
 
-    record Options(List<Integer> speakers, int viewers, int seconds, List<String> policies) {
+    record Options(List<Integer> speakers, int viewers, int rounds, List<String> policies) {
     }
 
     /** Where a clip lies in a speaker's stream, and its speech within it. */
@@ -44,19 +44,19 @@ final class LiveBench {
     static Options options(String[] args) {
         List<Integer> speakers = List.of(1, 2, 4, 8);
         int viewers = 10;
-        int seconds = 60;
+        int rounds = 1;
         List<String> policies = List.of("local-agreement", "align-att");
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
                 case "--speakers" -> speakers = java.util.Arrays.stream(args[++i].split(",")).map(Integer::parseInt).toList();
                 case "--viewers" -> viewers = Integer.parseInt(args[++i]);
-                case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--policy" -> policies = List.of(args[++i].split(","));
-                default -> throw new IllegalArgumentException("bench live takes --speakers 1,2,4,8 --viewers N --seconds N"
+                default -> throw new IllegalArgumentException("bench live takes --speakers 1,2,4,8 --viewers N --rounds N"
                         + " --policy local-agreement,align-att, not " + args[i]);
             }
         }
-        return new Options(speakers, viewers, seconds, policies);
+        return new Options(speakers, viewers, rounds, policies);
     }
 
     static JsonObject run(String[] args) throws Exception {
@@ -71,7 +71,8 @@ final class LiveBench {
         }
         JsonObject out = new JsonObject().put("benchmark", "live")
                 .put("what", "N speakers at once, each in its own room with V viewers (half as spoken, half in Spanish),"
-                        + " streaming the dev clips back to back at real-time pace with " + PAUSE_SECONDS + " s pauses;"
+                        + " each saying every dev clip in the same order (starts staggered by 1.3 s) at real-time pace with "
+                        + PAUSE_SECONDS + " s pauses;"
                         + " the gateway in its own process (Whisper base int8, default store); per clip at an as-spoken"
                         + " viewer: first caption after its speech starts, its last final after its speech ends (speech"
                         + " bounds from the clip's energy: 20 dB below its peak and 10 dB above its noise floor); WER of"
@@ -88,11 +89,12 @@ final class LiveBench {
             BenchOutput.progress("starting the gateway (" + String.join(" ", gatewayArgs) + ")");
             try (GatewayProcess gw = GatewayProcess.start(gatewayArgs)) {
                 BenchOutput.progress(policy + ": warm-up stream (not measured)");
-                step(gw, 1, 2, clips, wavs, speech, 15);
+                step(gw, 1, 2, clips.subList(0, 2), wavs, speech, 1);
                 JsonArray steps = new JsonArray();
                 for (int n : o.speakers()) {
-                    BenchOutput.progress(policy + ": " + n + " speaker(s) x " + o.viewers() + " viewers for " + o.seconds() + " s");
-                    JsonObject s = step(gw, n, o.viewers(), clips, wavs, speech, o.seconds());
+                    BenchOutput.progress(policy + ": " + n + " speaker(s) x " + o.viewers() + " viewers, every clip "
+                            + o.rounds() + " time(s)");
+                    JsonObject s = step(gw, n, o.viewers(), clips, wavs, speech, o.rounds());
                     BenchOutput.progress(policy + ": " + s.getJsonObject("speechEndToFinalSeconds") + " wer " + s.getDouble("wer"));
                     steps.add(s);
                     Thread.sleep(3000); // the model's utilisation window empties between steps
@@ -104,7 +106,7 @@ final class LiveBench {
     }
 
     static JsonObject step(GatewayProcess gw, int speakers, int viewersPerRoom, List<EvaluationSet.Clip> clips,
-                           List<WavFile> wavs, List<double[]> speech, int seconds) throws Exception {
+                           List<WavFile> wavs, List<double[]> speech, int rounds) throws Exception {
         Map<String, Double> before = LoadBench.metrics(gw);
         List<JsonObject> rooms = new ArrayList<>();
         List<List<SocketClient>> viewers = new ArrayList<>();
@@ -127,7 +129,6 @@ final class LiveBench {
         AtomicInteger refused = new AtomicInteger();
         CountDownLatch done = new CountDownLatch(speakers);
         long t0 = System.nanoTime();
-        long deadline = t0 + seconds * 1_000_000_000L;
         for (int s = 0; s < speakers; s++) {
             int index = s;
             Thread.ofPlatform().name("bench-live-speaker-" + s).start(() -> {
@@ -142,8 +143,11 @@ final class LiveBench {
                         return;
                     }
                     streams.set(index, speaker);
-                    // Staggered by a clip, so that utterances do not line up by construction.
-                    for (int c = index; System.nanoTime() < deadline; c++) {
+                    // Every speaker says every clip, in the same order, so that WER is over the same
+                    // speech for every N; staggered by 1.3 s each, so that utterances do not line
+                    // up by construction.
+                    speaker.sendSilence(1.3 * index, 16000);
+                    for (int c = 0; c < rounds * clips.size(); c++) {
                         int clip = c % clips.size();
                         double at = speaker.position();
                         speaker.sendClip(wavs.get(clip));

@@ -4,8 +4,10 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * The fraction of the last {@code window} nanoseconds a worker spent busy, from the intervals it
- * reports. One thread reports; any thread may read.
+ * The fraction of the last {@code window} nanoseconds in which a worker was busy, from the
+ * intervals its threads report: the union of the intervals, so that two lanes busy at once count
+ * once (the model was busy), and one lane idle beside a busy one does not halve it. Any thread
+ * may report or read.
  */
 final class BusyMeter {
 
@@ -24,10 +26,19 @@ final class BusyMeter {
 
     /** The worker was busy from {@code start} to {@code end} (System.nanoTime()). */
     synchronized void busy(long start, long end) {
-        if (end > start) {
-            intervals.addLast(new Interval(start, end));
+        if (end <= start) {
+            return;
         }
-        forget(end);
+        // Merge with the intervals it overlaps (another lane's, reported while this one ran).
+        long s = start;
+        long e = end;
+        while (!intervals.isEmpty() && intervals.peekLast().end() >= s) {
+            Interval last = intervals.removeLast();
+            s = Math.min(s, last.start());
+            e = Math.max(e, last.end());
+        }
+        intervals.addLast(new Interval(s, e));
+        forget(e);
     }
 
     /** The busy fraction of the window that ends at {@code now}, 0 to 1. */

@@ -384,14 +384,14 @@ final class ModelRunner implements AutoCloseable {
         jobs.clear();
     }
 
-    /** The lanes' busy fraction over the last seconds, 0 to 1: partials come less often as it nears 1. */
+    /** The fraction of the last seconds in which a lane was busy, 0 to 1: partials come less often as it nears 1. */
     double utilisation() {
-        return Math.min(1.0, busy.utilisation(System.nanoTime()) / lanes.length);
+        return busy.utilisation(System.nanoTime());
     }
 
-    /** The part of it spent on final passes: the work no stream can shed. */
+    /** The fraction in which a lane ran a final's work: the work no stream can shed. */
     double finalUtilisation() {
-        return Math.min(1.0, finalsBusy.utilisation(System.nanoTime()) / lanes.length);
+        return finalsBusy.utilisation(System.nanoTime());
     }
 
     /** Sequences per batched decoder step, on average since start: above 1 when streams share passes. */

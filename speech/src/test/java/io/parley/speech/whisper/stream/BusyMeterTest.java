@@ -29,6 +29,15 @@ class BusyMeterTest {
     }
 
     @Test
+    void lanesBusyAtOnceCountOnce() {
+        BusyMeter m = new BusyMeter(4 * S);
+        m.busy(S, 2 * S);           // one lane
+        m.busy(S / 2, 3 * S);       // another, longer, reported later: the model was busy 0.5 s to 3 s
+        m.busy(3 * S + S / 2, 4 * S);
+        assertEquals(0.75, m.utilisation(4 * S), 1e-9);
+    }
+
+    @Test
     void theWindowMustBePositive() {
         assertThrows(IllegalArgumentException.class, () -> new BusyMeter(0));
     }
