@@ -87,7 +87,8 @@ final class LiveBench {
                     "--limit", "maxConnectionsPerAddress=10000", "--limit", "httpRequestsPerSecond=100000",
                     "--limit", "httpRequestBurst=100000");
             BenchOutput.progress("starting the gateway (" + String.join(" ", gatewayArgs) + ")");
-            try (GatewayProcess gw = GatewayProcess.start(gatewayArgs)) {
+            // A 2 GB heap: eight streams each hold an encoded 30 s window (36 MB) while they decode.
+            try (GatewayProcess gw = GatewayProcess.start(List.of("-Xmx2g"), gatewayArgs, null)) {
                 BenchOutput.progress(policy + ": warm-up stream (not measured)");
                 step(gw, 1, 2, clips.subList(0, 2), wavs, speech, 1);
                 JsonArray steps = new JsonArray();

@@ -43,6 +43,8 @@ final class ModelRunner implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ModelRunner.class.getName());
     /** How long a batch waits for the steps of streams still decoding. */
     private static final long GATHER_NANOS = 2_000_000;
+    /** Encoder windows batched together at most. */
+    private static final int MAX_ENCODE_BATCH = 2;
     /** How far back the model's utilisation is measured: a few partial steps, for their cadence. */
     private static final long UTILISATION_WINDOW_NANOS = 3_000_000_000L;
     /** How far back the finals' share is measured, for admission: a few utterances of every stream. */
@@ -269,7 +271,21 @@ final class ModelRunner implements AutoCloseable {
                     }
                     stepsRunning.addAndGet(batch.size());
                 }
-                case Encode e -> takeAll(batch, j -> j instanceof Encode o && o.frames() == e.frames());
+                case Encode e -> {
+                    // Up to MAX_ENCODE_BATCH windows: an encoding is bound by arithmetic, so more
+                    // would save little and hold the memory of all of them at once (two lanes).
+                    List<Queued> same = new ArrayList<>();
+                    for (Queued q : queue) {
+                        if (q.job() instanceof Encode o && o.frames() == e.frames()) {
+                            same.add(q);
+                        }
+                    }
+                    same.sort(null);
+                    for (Queued q : same.subList(0, Math.min(same.size(), MAX_ENCODE_BATCH - 1))) {
+                        queue.remove(q);
+                        batch.add(q.job());
+                    }
+                }
                 case Exclusive x -> { }
             }
             // Whether it is a final's work is decided here, once: a stream's account stops being
