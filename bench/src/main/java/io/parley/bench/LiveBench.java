@@ -110,17 +110,7 @@ final class LiveBench {
                            List<WavFile> wavs, List<double[]> speech, int rounds) throws Exception {
         Map<String, Double> before = LoadBench.metrics(gw);
         List<JsonObject> rooms = new ArrayList<>();
-        List<List<SocketClient>> viewers = new ArrayList<>();
-        for (int s = 0; s < speakers; s++) {
-            JsonObject room = gw.createRoom(null);
-            rooms.add(room);
-            List<SocketClient> vs = new ArrayList<>();
-            for (int v = 0; v < viewersPerRoom; v++) {
-                vs.add(SocketClient.connect(gw.ws("/v1/rooms/" + room.getString("room") + "/captions"
-                        + (v % 2 == 0 ? "" : "?lang=es")), room.getString("viewerToken")));
-            }
-            viewers.add(vs);
-        }
+        List<List<SocketClient>> viewers = LoadBench.openRooms(gw, speakers, viewersPerRoom, rooms);
         List<Speaker> streams = Collections.synchronizedList(new ArrayList<>(Collections.nCopies(speakers, null)));
         List<List<Placed>> placed = new ArrayList<>();
         for (int s = 0; s < speakers; s++) {

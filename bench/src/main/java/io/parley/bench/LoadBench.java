@@ -107,18 +107,7 @@ final class LoadBench {
         Map<String, Double> before = metrics(gw);
         long t0 = System.nanoTime();
         List<JsonObject> rooms = new ArrayList<>();
-        List<List<SocketClient>> viewers = new ArrayList<>();
-        for (int s = 0; s < speakers; s++) {
-            JsonObject room = gw.createRoom(null);
-            rooms.add(room);
-            List<SocketClient> vs = new ArrayList<>();
-            for (int v = 0; v < viewersPerRoom; v++) {
-                String lang = v % 2 == 0 ? "" : "?lang=es";
-                vs.add(SocketClient.connect(gw.ws("/v1/rooms/" + room.getString("room") + "/captions" + lang),
-                        room.getString("viewerToken")));
-            }
-            viewers.add(vs);
-        }
+        List<List<SocketClient>> viewers = openRooms(gw, speakers, viewersPerRoom, rooms);
         List<Speaker> streams = Collections.synchronizedList(new ArrayList<>(Collections.nCopies(speakers, null)));
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         List<JsonObject> memory = Collections.synchronizedList(new ArrayList<>());
@@ -213,6 +202,27 @@ final class LoadBench {
             result.put("memory", new JsonArray(memory)).put("plateau", plateau(memory));
         }
         return result;
+    }
+
+    /**
+     * Creates {@code speakers} rooms (added to {@code rooms}) and connects {@code viewersPerRoom}
+     * viewers to each, even ones as spoken and odd ones in Spanish; returns them room by room.
+     */
+    static List<List<SocketClient>> openRooms(GatewayProcess gw, int speakers, int viewersPerRoom, List<JsonObject> rooms)
+            throws Exception {
+        List<List<SocketClient>> viewers = new ArrayList<>();
+        for (int s = 0; s < speakers; s++) {
+            JsonObject room = gw.createRoom(null);
+            rooms.add(room);
+            List<SocketClient> vs = new ArrayList<>();
+            for (int v = 0; v < viewersPerRoom; v++) {
+                String lang = v % 2 == 0 ? "" : "?lang=es";
+                vs.add(SocketClient.connect(gw.ws("/v1/rooms/" + room.getString("room") + "/captions" + lang),
+                        room.getString("viewerToken")));
+            }
+            viewers.add(vs);
+        }
+        return viewers;
     }
 
     /** The heap after a full GC (asked of the gateway with jcmd) and resident memory, at one moment. */

@@ -1,6 +1,5 @@
 package io.parley.speech.whisper.stream;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -17,15 +16,12 @@ import java.util.List;
  * stops the settling. Unlike local agreement, a word need not be heard by two passes first:
  * settled text appears a pass earlier, and a pass that settles nothing costs no stability.
  */
-final class AlignAttPolicy implements AgreementPolicy {
+final class AlignAttPolicy extends SettlingPolicy {
 
     /** SimulStreaming's default frame threshold: 25 encoder frames of 20 ms. */
     static final double DEFAULT_FRONTIER_SECONDS = 0.5;
 
     private final double frontierSeconds;
-    private final List<TimedWord> committed = new ArrayList<>();
-    private List<TimedWord> pending = List.of();
-    private double committedEnd = 0;
 
     AlignAttPolicy(double frontierSeconds) {
         if (frontierSeconds <= 0) {
@@ -35,8 +31,7 @@ final class AlignAttPolicy implements AgreementPolicy {
     }
 
     @Override
-    public List<TimedWord> insert(List<TimedWord> hypothesis, double audioEnd) {
-        List<TimedWord> fresh = FreshWords.after(committed, committedEnd, hypothesis);
+    int settles(List<TimedWord> fresh, List<TimedWord> pending, double audioEnd) {
         double frontier = audioEnd - frontierSeconds;
         int i = 0;
         // The last word of a pass is never settled by it: its attention may simply have run out
@@ -44,29 +39,6 @@ final class AlignAttPolicy implements AgreementPolicy {
         while (i < fresh.size() - 1 && fresh.get(i).end() <= frontier) {
             i++;
         }
-        List<TimedWord> settled = List.copyOf(fresh.subList(0, i));
-        committed.addAll(settled);
-        if (!settled.isEmpty()) {
-            committedEnd = settled.getLast().end();
-        }
-        pending = List.copyOf(fresh.subList(i, fresh.size()));
-        return settled;
-    }
-
-    @Override
-    public List<TimedWord> committed() {
-        return committed;
-    }
-
-    @Override
-    public List<TimedWord> pending() {
-        return pending;
-    }
-
-    @Override
-    public void reset(double time) {
-        committed.clear();
-        pending = List.of();
-        committedEnd = time;
+        return i;
     }
 }

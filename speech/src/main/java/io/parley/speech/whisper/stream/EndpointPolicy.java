@@ -116,12 +116,10 @@ final class EndpointPolicy {
         return null;
     }
 
-    /** Speech resumed after a speculative pass: that pass, now only a partial (or null if there was none). */
-    WindowPass resumed() {
-        return drop();
-    }
-
-    /** Forgets the speculative pass; returns it if there was one (its work was wasted). */
+    /**
+     * Forgets the speculative pass; returns it if there was one: its final was not used (the
+     * stream ended or the endpoint moved), or speech resumed and it serves as a partial.
+     */
     WindowPass drop() {
         WindowPass p = speculative;
         speculative = null;

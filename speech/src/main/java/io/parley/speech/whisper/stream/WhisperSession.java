@@ -261,7 +261,7 @@ final class WhisperSession implements RecognizerSession {
                     closeAtSegment();
                 } else if (endpoint.speculating() && detector.trailingSilence(window.position()) == 0) {
                     // Speech resumed: the early final pass was only a partial after all.
-                    WindowPass p = endpoint.resumed();
+                    WindowPass p = endpoint.drop();
                     owner.passStats().reclassifyAsWasted(p.seconds());
                     showPartial(p);
                 }
@@ -420,10 +420,6 @@ final class WhisperSession implements RecognizerSession {
     }
 
     private static String text(List<TimedWord> words) {
-        StringBuilder sb = new StringBuilder();
-        for (TimedWord w : words) {
-            sb.append(w.text());
-        }
-        return sb.toString().strip();
+        return spoken(words).strip();
     }
 }

@@ -5,27 +5,12 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 
+import static io.parley.speech.whisper.stream.Hypotheses.join;
+import static io.parley.speech.whisper.stream.Hypotheses.words;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class AlignAttPolicyTest {
-
-    /** Words half a second apart from {@code start}, each 0.4 s long. */
-    private static List<TimedWord> words(double start, String text) {
-        List<TimedWord> out = new ArrayList<>();
-        double t = start;
-        for (String w : text.split(" ")) {
-            out.add(new TimedWord(" " + w, t, t + 0.4, 0.9));
-            t += 0.5;
-        }
-        return out;
-    }
-
-    private static String join(List<TimedWord> words) {
-        StringBuilder sb = new StringBuilder();
-        words.forEach(w -> sb.append(w.text()));
-        return sb.toString().strip();
-    }
 
     @Test
     void wordsTheAttentionHasLeftSettleInOnePass() {

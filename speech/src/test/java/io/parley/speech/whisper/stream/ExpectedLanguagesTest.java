@@ -3,7 +3,6 @@ package io.parley.speech.whisper.stream;
 import io.parley.kernels.jvm.JvmAccelerator;
 import io.parley.speech.recognizer.RecordingListener;
 import io.parley.speech.recognizer.RecognizerException;
-import io.parley.speech.recognizer.RecognizerSession;
 import io.parley.speech.recognizer.SessionOptions;
 import io.parley.speech.recognizer.Utterance;
 import org.junit.jupiter.api.AfterAll;
@@ -12,7 +11,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,7 +25,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ExpectedLanguagesTest {
 
-    static final int RATE = 16_000;
     static JvmAccelerator acc;
     static WhisperRecognizer recognizer;
     static float[] portuguese;
@@ -47,17 +44,8 @@ class ExpectedLanguagesTest {
     }
 
     static List<Utterance> finals(List<String> expected, float[] audio) throws Exception {
-        RecordingListener captions = new RecordingListener();
-        RecognizerSession session = recognizer.open(new SessionOptions("auto", "test").withExpectedLanguages(expected),
-                captions);
-        for (int i = 0; i < audio.length; i += RATE / 10) {
-            session.accept(audio, i, Math.min(RATE / 10, audio.length - i));
-            Thread.sleep(50);
-        }
-        session.finish();
-        assertTrue(captions.ended.await(120, TimeUnit.SECONDS), "the session did not end");
-        assertEquals(List.of(), captions.errors);
-        return captions.finals.stream().filter(u -> !u.text().isBlank()).toList();
+        return SpeechToEnglishTest.finals(recognizer, new SessionOptions("auto", "test").withExpectedLanguages(expected),
+                audio);
     }
 
     @Test

@@ -2,33 +2,17 @@ package io.parley.speech.whisper.stream;
 
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 
+import static io.parley.speech.whisper.stream.Hypotheses.join;
+import static io.parley.speech.whisper.stream.Hypotheses.words;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class LocalAgreementTest {
 
-    /** Words half a second apart from {@code start}, as a decoder would time them. */
-    private static List<TimedWord> words(double start, String text) {
-        List<TimedWord> out = new ArrayList<>();
-        double t = start;
-        for (String w : text.split(" ")) {
-            out.add(new TimedWord(" " + w, t, t + 0.4, 0.9));
-            t += 0.5;
-        }
-        return out;
-    }
-
     /** Local agreement takes no account of where the audio ends. */
     private static List<TimedWord> insert(LocalAgreement a, List<TimedWord> hypothesis) {
         return a.insert(hypothesis, 30.0);
-    }
-
-    private static String join(List<TimedWord> words) {
-        StringBuilder sb = new StringBuilder();
-        words.forEach(w -> sb.append(w.text()));
-        return sb.toString().strip();
     }
 
     @Test

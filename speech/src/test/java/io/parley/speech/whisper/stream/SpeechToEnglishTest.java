@@ -53,11 +53,15 @@ class SpeechToEnglishTest {
         return padded;
     }
 
-    /** Streams the audio twice as fast as real time, then ends the stream. */
     static List<Utterance> finals(String language, Predicate<String> englishFromSpeech, float[] audio) throws Exception {
+        return finals(recognizer, new SessionOptions(language, "test", SessionOptions.Task.TRANSCRIBE, List::of,
+                englishFromSpeech), audio);
+    }
+
+    /** Streams the audio through a session of {@code options} twice as fast as real time, then ends it: its finals with text. */
+    static List<Utterance> finals(WhisperRecognizer recognizer, SessionOptions options, float[] audio) throws Exception {
         RecordingListener captions = new RecordingListener();
-        RecognizerSession session = recognizer.open(new SessionOptions(language, "test",
-                SessionOptions.Task.TRANSCRIBE, List::of, englishFromSpeech), captions);
+        RecognizerSession session = recognizer.open(options, captions);
         for (int i = 0; i < audio.length; i += RATE / 10) {
             session.accept(audio, i, Math.min(RATE / 10, audio.length - i));
             Thread.sleep(50);
