@@ -309,6 +309,9 @@ final class EdgeSpeaker implements RecognizerSession {
             }
             moving = true;
             from = host;
+            // The old placement is over now: its last events (the old worker ends the stream it was
+            // told to give up, with "end") must not end the speaker whose stream is being moved.
+            generation++;
         }
         LOG.warning(() -> "fleet: moving stream " + streamId + " of room " + roomId + ": " + why);
         onMoved.run();
@@ -328,6 +331,7 @@ final class EdgeSpeaker implements RecognizerSession {
                     return;
                 } catch (IngestRefused e) {
                     last = e;
+                    LOG.info(() -> "fleet: stream " + streamId + " not placed yet (" + e.code() + "): " + e.getMessage());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
@@ -340,6 +344,8 @@ final class EdgeSpeaker implements RecognizerSession {
                 }
             }
             IngestRefused why2 = last;
+            LOG.warning(() -> "fleet: stream " + streamId + " of room " + roomId + " could not be placed again in "
+                    + PLACE_RETRY_MILLIS / 1000 + " s" + (why2 == null ? "" : ": " + why2.getMessage()));
             onError.accept(new RecognizerException(why2 == null ? ErrorCodes.CAPACITY : why2.code(),
                     "the stream's worker was lost and no other could take it"
                             + (why2 == null ? "" : ": " + why2.getMessage())));

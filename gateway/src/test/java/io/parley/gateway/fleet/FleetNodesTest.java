@@ -30,6 +30,11 @@ class FleetNodesTest {
     }
 
     FleetNodes edgeSeeing(NodeLoad... workers) throws InterruptedException {
+        return edgeSeeing(vertx, workers);
+    }
+
+    /** An edge's view of the fleet on a local event bus, once it has seen each worker's beat. */
+    static FleetNodes edgeSeeing(Vertx vertx, NodeLoad... workers) throws InterruptedException {
         FleetNodes nodes = new FleetNodes(vertx, "edge",
                 () -> new NodeLoad("edge", "edge", "", "", 0, 0, 0, 0, 0, 0, List.of(), false));
         nodes.start(null);
