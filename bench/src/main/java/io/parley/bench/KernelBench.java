@@ -151,6 +151,15 @@ final class KernelBench {
                 }
                 rec.put("vsOpenblas", Percentiles.round(Percentiles.of(ratios, 50), 2));
             }
+            // OpenCL against the JVM backend on the same product and storage, round by round likewise.
+            List<Double> jvmRounds = gflops.values.get(new Key(key.kernel(), key.shape(), "jvm"));
+            if (key.backend().equals("opencl") && jvmRounds != null) {
+                List<Double> ratios = new ArrayList<>();
+                for (int i = 0; i < Math.min(v.size(), jvmRounds.size()); i++) {
+                    ratios.add(v.get(i) / jvmRounds.get(i));
+                }
+                rec.put("vsJvm", Percentiles.round(Percentiles.of(ratios, 50), 2));
+            }
             records.add(rec);
         });
         gbps.values.forEach((key, v) -> records.add(record(key, "gbps", v, threads)));
@@ -182,6 +191,10 @@ final class KernelBench {
             v.put(key, o.containsKey("gflops") ? o.getDouble("gflops") : o.getDouble("gbps"));
             if (o.containsKey("vsOpenblas")) {
                 ratio.put(key, o.getDouble("vsOpenblas"));
+            }
+            if (o.containsKey("vsJvm")) {
+                BenchOutput.progress(String.format("%s on %s: opencl %.0f GFLOP/s, %.2fx the jvm backend",
+                        o.getString("kernel"), o.getString("shape"), o.getDouble("gflops"), o.getDouble("vsJvm")));
             }
         }
         double peak = v.entrySet().stream().filter(e -> e.getKey().startsWith("fma_f32")).findFirst().orElseThrow().getValue();

@@ -55,7 +55,6 @@ import static org.jocl.CL.CL_TRUE;
  */
 public final class OpenClAccelerator implements Accelerator {
 
-    private static final int TILE = 16;
     private static final int GEMV_GROUP = 64;
     private static final int ROW_GROUP = 64;
     /** Up to this many rows, a matrix product streams each weight row once (gemv kernels). */
@@ -68,12 +67,15 @@ public final class OpenClAccelerator implements Accelerator {
     private final Map<String, cl_kernel> kernels = new HashMap<>();
     private final Map<MelSpec, MelTables> melTables = new HashMap<>();
     private final cl_mem dummy;
+    private final ClMatmulPlan matmulPlan;
 
-    private OpenClAccelerator(cl_context context, cl_command_queue queue, cl_program program, String deviceName) {
+    private OpenClAccelerator(cl_context context, cl_command_queue queue, cl_program program, String deviceName,
+                              ClMatmulPlan matmulPlan) {
         this.context = context;
         this.queue = queue;
         this.program = program;
-        this.deviceName = deviceName;
+        this.deviceName = deviceName + " (matrix products: " + matmulPlan.describe() + ")";
+        this.matmulPlan = matmulPlan;
         this.dummy = CL.clCreateBuffer(context, CL_MEM_READ_WRITE, Sizeof.cl_float, null, null);
     }
 
@@ -82,6 +84,11 @@ public final class OpenClAccelerator implements Accelerator {
      * empty {@code wanted}, the first GPU, else accelerator (FPGA), else any device.
      */
     public static OpenClAccelerator open(String wanted) {
+        return open(wanted, null);
+    }
+
+    /** As {@link #open(String)}, with the matrix products' layout forced (null: as suits the device). */
+    public static OpenClAccelerator open(String wanted, ClMatmulPlan.Layout layout) {
         CL.setExceptionsEnabled(true);
         List<cl_platform_id> platforms = new ArrayList<>();
         List<cl_device_id> devices = new ArrayList<>();
@@ -151,14 +158,15 @@ public final class OpenClAccelerator implements Accelerator {
             cl_command_queue old = CL.clCreateCommandQueue(context, device, 0, null);
             queue = old;
         }
+        ClMatmulPlan plan = ClMatmulPlan.forDevice(device, layout);
         cl_program program = CL.clCreateProgramWithSource(context, 1, new String[]{kernelSource()}, null, null);
         try {
-            CL.clBuildProgram(program, 0, null, "-cl-mad-enable", null, null);
+            CL.clBuildProgram(program, 0, null, "-cl-mad-enable " + plan.buildOptions(), null, null);
         } catch (CLException e) {
             throw new IllegalStateException("the OpenCL kernels do not build on " + names.get(chosen) + ":\n"
                     + buildLog(program, device), e);
         }
-        return new OpenClAccelerator(context, queue, program, names.get(chosen));
+        return new OpenClAccelerator(context, queue, program, names.get(chosen), plan);
     }
 
     private static String kernelSource() {
@@ -320,7 +328,7 @@ public final class OpenClAccelerator implements Accelerator {
         if (gemv) {
             run(kernel, new long[]{(long) n * GEMV_GROUP}, new long[]{GEMV_GROUP});
         } else {
-            run(kernel, new long[]{roundUp(n, TILE), roundUp(m, TILE)}, new long[]{TILE, TILE});
+            run(kernel, matmulPlan.global(m, n), matmulPlan.local());
         }
     }
 

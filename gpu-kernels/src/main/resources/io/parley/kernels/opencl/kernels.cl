@@ -3,37 +3,150 @@
 // work sizes. Row-major layouts throughout. No extension is required: f16 weights are read with
 // vload_half, which core OpenCL provides without cl_khr_fp16.
 
-#define TILE 16
-
 // ---- matrix products: y[m x n] = x[m x k] w^T + bias -------------------------------------
 
-// One work-group computes a TILE x TILE block of y; x and w tiles go through local memory.
-#define MATMUL_TILED(NAME, WTYPE, LOADW)                                                     \
+// Built with -DVW (the float vector width: 4, 8 or 16), -DREG (each work-item computes REG x REG
+// outputs), -DJT (work-items per band of w without local memory), -DBLOCK and -DKT (the
+// local-memory tiles), as ClMatmulPlan chooses them for the device.
+#if VW == 16
+#define FLOATV float16
+#define VLOADV vload16
+#define VSTOREV vstore16
+#define VLOAD_HALFV vload_half16
+#define CONVERT_FLOATV convert_float16
+#define HSUM4(v) ((v).lo.lo + (v).lo.hi + (v).hi.lo + (v).hi.hi)
+#elif VW == 8
+#define FLOATV float8
+#define VLOADV vload8
+#define VSTOREV vstore8
+#define VLOAD_HALFV vload_half8
+#define CONVERT_FLOATV convert_float8
+#define HSUM4(v) ((v).lo + (v).hi)
+#else
+#define FLOATV float4
+#define VLOADV vload4
+#define VSTOREV vstore4
+#define VLOAD_HALFV vload_half4
+#define CONVERT_FLOATV convert_float4
+#define HSUM4(v) (v)
+#endif
+#define HSUM(v) hsum4(HSUM4(v))
+float hsum4(float4 h) {
+    return (h.x + h.y) + (h.z + h.w);
+}
+// Every loop over REG is unrolled, so that the REG x REG sums stay in registers (a loop over an
+// array of sums keeps them in memory: one tenth of the speed on PoCL).
+#define UNROLLED _Pragma("unroll")
+
+// For devices whose caches tile for them (CPUs: CL_DEVICE_LOCAL_MEM_TYPE is CL_GLOBAL). Each
+// work-item computes a REG x REG block of y from REG rows of x and REG rows of w, VW values of k
+// at a time, with REG x REG vector sums in registers: 2*REG loads serve REG*REG fused multiply-adds.
+// No local memory and no barrier: on a CPU, a barrier splits the kernel into loops over the
+// work-items that spill the sums to memory at every tile.
+#define MATMUL_CACHED(NAME, WTYPE, LOADW, LOADWV)                                            \
 __kernel void NAME(__global const float* x, __global const WTYPE* w,                          \
                    __global const float* scale, __global const float* bias, int hasBias,      \
                    __global float* y, int m, int k, int n) {                                  \
-    __local float xs[TILE][TILE];                                                             \
-    __local float ws[TILE][TILE + 1];                                                         \
-    int li = get_local_id(1), lj = get_local_id(0);                                           \
-    int i = get_group_id(1) * TILE + li;                                                      \
-    int j = get_group_id(0) * TILE + lj;                                                      \
-    int wRow = get_group_id(0) * TILE + li;                                                   \
-    float acc = 0.0f;                                                                         \
-    for (int p0 = 0; p0 < k; p0 += TILE) {                                                    \
-        int p = p0 + lj;                                                                      \
-        xs[li][lj] = (i < m && p < k) ? x[(long) i * k + p] : 0.0f;                           \
-        ws[li][lj] = (wRow < n && p < k) ? LOADW((long) wRow * k + p) : 0.0f;                 \
+    /* Work-items run in order of dimension 0: JT neighbours share their rows of x (in L1), */ \
+    /* and a band of JT * REG rows of w is used for every row of x before the next (in L2).  */ \
+    int i0 = (get_global_id(0) / JT) * REG;                                                   \
+    int j0 = (get_global_id(1) * JT + get_global_id(0) % JT) * REG;                           \
+    if (i0 >= m || j0 >= n) return;                                                           \
+    long xr[REG], wr[REG];                                                                    \
+    UNROLLED for (int r = 0; r < REG; r++) xr[r] = (long) min(i0 + r, m - 1) * k;             \
+    UNROLLED for (int c = 0; c < REG; c++) wr[c] = (long) min(j0 + c, n - 1) * k;             \
+    FLOATV acc[REG][REG];                                                                     \
+    UNROLLED for (int r = 0; r < REG; r++)                                                    \
+        UNROLLED for (int c = 0; c < REG; c++) acc[r][c] = (FLOATV) (0.0f);                   \
+    int kv = k - k % VW;                                                                      \
+    for (int p = 0; p < kv; p += VW) {                                                        \
+        FLOATV a[REG], b[REG];                                                                \
+        UNROLLED for (int r = 0; r < REG; r++) a[r] = VLOADV(0, x + xr[r] + p);               \
+        UNROLLED for (int c = 0; c < REG; c++) b[c] = LOADWV(wr[c] + p);                      \
+        UNROLLED for (int r = 0; r < REG; r++)                                                \
+            UNROLLED for (int c = 0; c < REG; c++) acc[r][c] = fma(a[r], b[c], acc[r][c]);    \
+    }                                                                                         \
+    UNROLLED for (int r = 0; r < REG; r++) {                                                  \
+        UNROLLED for (int c = 0; c < REG; c++) {                                              \
+            float sum = HSUM(acc[r][c]);                                                      \
+            for (int p = kv; p < k; p++) sum += x[xr[r] + p] * LOADW(wr[c] + p);              \
+            int i = i0 + r, j = j0 + c;                                                       \
+            if (i < m && j < n) {                                                             \
+                sum = SCALE_OUT(sum, j);                                                      \
+                y[(long) i * n + j] = hasBias ? sum + bias[j] : sum;                          \
+            }                                                                                 \
+        }                                                                                     \
+    }                                                                                         \
+}
+
+// For devices with their own local memory (GPUs). A work-group of BLOCK x BLOCK work-items
+// computes a (BLOCK*REG) x (BLOCK*REG) block of y; the group stages KT columns of its x rows and
+// of its w rows in local memory at a time (weights widened to f32 once there, not at every use),
+// so each value read from global memory serves BLOCK*REG products; each work-item keeps REG x REG
+// vector sums in registers. Its outputs are interleaved (rows li + BLOCK*r, columns lj + BLOCK*c)
+// so that neighbouring work-items store neighbouring values.
+#define SPAN (BLOCK * REG)
+#define MATMUL_LOCAL(NAME, WTYPE, LOADW, LOADWV)                                             \
+__kernel __attribute__((reqd_work_group_size(BLOCK, BLOCK, 1)))                               \
+void NAME(__global const float* x, __global const WTYPE* w,                                   \
+          __global const float* scale, __global const float* bias, int hasBias,               \
+          __global float* y, int m, int k, int n) {                                           \
+    __local float xs[SPAN * KT];                                                              \
+    __local float ws[SPAN * KT];                                                              \
+    int lj = get_local_id(0), li = get_local_id(1);                                           \
+    int lid = li * BLOCK + lj;                                                                \
+    int i0 = get_group_id(1) * SPAN, j0 = get_group_id(0) * SPAN;                             \
+    FLOATV acc[REG][REG];                                                                     \
+    UNROLLED for (int r = 0; r < REG; r++)                                                    \
+        UNROLLED for (int c = 0; c < REG; c++) acc[r][c] = (FLOATV) (0.0f);                   \
+    int vectors = (k % VW) == 0;                                                              \
+    for (int p0 = 0; p0 < k; p0 += KT) {                                                      \
+        for (int e = lid; e < SPAN * KT / VW; e += BLOCK * BLOCK) {                           \
+            int row = e / (KT / VW), col = (e % (KT / VW)) * VW, p = p0 + col;                \
+            int gi = i0 + row, gj = j0 + row;                                                 \
+            FLOATV xv = (FLOATV) (0.0f), wv = (FLOATV) (0.0f);                                \
+            if (vectors && p + VW <= k) {                                                     \
+                if (gi < m) xv = VLOADV(0, x + (long) gi * k + p);                            \
+                if (gj < n) wv = LOADWV((long) gj * k + p);                                   \
+            } else {                                                                          \
+                float xa[VW], wa[VW];                                                         \
+                for (int t = 0; t < VW; t++) {                                                \
+                    xa[t] = (gi < m && p + t < k) ? x[(long) gi * k + p + t] : 0.0f;          \
+                    wa[t] = (gj < n && p + t < k) ? LOADW((long) gj * k + p + t) : 0.0f;      \
+                }                                                                             \
+                xv = VLOADV(0, xa);                                                           \
+                wv = VLOADV(0, wa);                                                           \
+            }                                                                                 \
+            VSTOREV(xv, 0, xs + row * KT + col);                                              \
+            VSTOREV(wv, 0, ws + row * KT + col);                                              \
+        }                                                                                     \
         barrier(CLK_LOCAL_MEM_FENCE);                                                         \
-        for (int q = 0; q < TILE; q++) {                                                      \
-            acc += xs[li][q] * ws[lj][q];                                                     \
+        for (int q = 0; q < KT; q += VW) {                                                    \
+            FLOATV a[REG], b[REG];                                                            \
+            UNROLLED for (int r = 0; r < REG; r++) a[r] = VLOADV(0, xs + (li + BLOCK * r) * KT + q); \
+            UNROLLED for (int c = 0; c < REG; c++) b[c] = VLOADV(0, ws + (lj + BLOCK * c) * KT + q); \
+            UNROLLED for (int r = 0; r < REG; r++)                                            \
+                UNROLLED for (int c = 0; c < REG; c++) acc[r][c] = fma(a[r], b[c], acc[r][c]); \
         }                                                                                     \
         barrier(CLK_LOCAL_MEM_FENCE);                                                         \
     }                                                                                         \
-    if (i < m && j < n) {                                                                     \
-        acc = SCALE_OUT(acc, j);                                                              \
-        y[(long) i * n + j] = hasBias ? acc + bias[j] : acc;                                  \
+    UNROLLED for (int r = 0; r < REG; r++) {                                                  \
+        int i = i0 + li + BLOCK * r;                                                          \
+        UNROLLED for (int c = 0; c < REG; c++) {                                              \
+            int j = j0 + lj + BLOCK * c;                                                      \
+            if (i < m && j < n) {                                                             \
+                float sum = SCALE_OUT(HSUM(acc[r][c]), j);                                    \
+                y[(long) i * n + j] = hasBias ? sum + bias[j] : sum;                          \
+            }                                                                                 \
+        }                                                                                     \
     }                                                                                         \
 }
+
+#if MATMUL_LOCAL_TILES
+#define MATMUL MATMUL_LOCAL
+#else
+#define MATMUL MATMUL_CACHED
+#endif
 
 // One work-group of GEMV_GROUP work-items per output column j, for every one of the m (few)
 // rows: the work-items stride over k together, so each reads consecutive weights, then reduce.
@@ -67,15 +180,18 @@ __kernel void NAME(__global const float* x, __global const WTYPE* w,            
 #define LOAD_F32(idx) (w[idx])
 #define LOAD_F16(idx) (vload_half((idx), w))
 #define LOAD_I8(idx)  ((float) w[idx])
+#define LOADV_F32(idx) (VLOADV(0, w + (idx)))
+#define LOADV_F16(idx) (VLOAD_HALFV(0, w + (idx)))
+#define LOADV_I8(idx)  (CONVERT_FLOATV(VLOADV(0, w + (idx))))
 
 #define SCALE_OUT(acc, j) (acc)
-MATMUL_TILED(matmul_f32, float, LOAD_F32)
-MATMUL_TILED(matmul_f16, half, LOAD_F16)
+MATMUL(matmul_f32, float, LOAD_F32, LOADV_F32)
+MATMUL(matmul_f16, half, LOAD_F16, LOADV_F16)
 GEMV(gemv_f32, float, LOAD_F32)
 GEMV(gemv_f16, half, LOAD_F16)
 #undef SCALE_OUT
 #define SCALE_OUT(acc, j) ((acc) * scale[j])
-MATMUL_TILED(matmul_int8, char, LOAD_I8)
+MATMUL(matmul_int8, char, LOAD_I8, LOADV_I8)
 GEMV(gemv_int8, char, LOAD_I8)
 #undef SCALE_OUT
 

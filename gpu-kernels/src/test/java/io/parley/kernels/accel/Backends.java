@@ -35,6 +35,8 @@ public final class Backends {
             case "jvm" -> JvmAccelerator::new;
             case "jvm-1-thread" -> () -> new JvmAccelerator(1);
             case "opencl" -> () -> AcceleratorFactory.create(new AcceleratorConfig("opencl", 0, ""));
+            case "opencl-local-tiles" -> () -> io.parley.kernels.opencl.OpenClAccelerator.open("",
+                    io.parley.kernels.opencl.ClMatmulPlan.Layout.LOCAL_TILES);
             default -> throw new IllegalArgumentException(name);
         };
     }
