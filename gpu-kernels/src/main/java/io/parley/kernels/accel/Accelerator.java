@@ -45,6 +45,18 @@ public interface Accelerator extends AutoCloseable {
 
     void copy(DeviceArray src, int srcOffset, DeviceArray dst, int dstOffset, int length);
 
+    /**
+     * Copies {@code rows} rows of {@code cols} values, read {@code srcStride} apart and written
+     * {@code dstStride} apart: a block of columns of a wider matrix (the queries, keys or values
+     * of a fused Q/K/V product) into a matrix of its own.
+     */
+    default void copyRows(DeviceArray src, int srcOffset, int srcStride, DeviceArray dst, int dstOffset, int dstStride,
+                          int rows, int cols) {
+        for (int r = 0; r < rows; r++) {
+            copy(src, srcOffset + r * srcStride, dst, dstOffset + r * dstStride, cols);
+        }
+    }
+
     /** Keeps weights resident, in their storage type. */
     DeviceWeights upload(WeightMatrix weights);
 

@@ -296,6 +296,20 @@ public final class OpenClAccelerator implements Accelerator {
         }
     }
 
+    /** One rectangular copy on the device, not one command per row. */
+    @Override
+    public synchronized void copyRows(DeviceArray src, int srcOffset, int srcStride, DeviceArray dst, int dstOffset,
+                                      int dstStride, int rows, int cols) {
+        if (rows <= 0 || cols <= 0) {
+            return;
+        }
+        long f = Sizeof.cl_float;
+        CL.clEnqueueCopyBufferRect(queue, mem(src), mem(dst),
+                new long[]{(srcOffset % srcStride) * f, srcOffset / srcStride, 0},
+                new long[]{(dstOffset % dstStride) * f, dstOffset / dstStride, 0},
+                new long[]{cols * f, rows, 1}, srcStride * f, 0, dstStride * f, 0, 0, null, null);
+    }
+
     private cl_mem buffer(Pointer data, long bytes) {
         cl_mem m = CL.clCreateBuffer(context, CL_MEM_READ_WRITE, Math.max(4, bytes), null, null);
         CL.clEnqueueWriteBuffer(queue, m, CL_TRUE, 0, bytes, data, 0, null, null);

@@ -28,12 +28,18 @@ public final class WhisperModel implements AutoCloseable {
     private record Linear(DeviceWeights w, DeviceArray bias) {
     }
 
-    private record EncoderLayer(Norm attnNorm, Linear q, Linear k, Linear v, Linear out,
+    /**
+     * Queries, keys and values are one product ({@code qkv}: 3 x width rows of weights, as
+     * CTranslate2 stores them): the layer's input is read once and the product is wide enough to
+     * keep every core busy; the three column blocks are then copied out for attention.
+     */
+    private record EncoderLayer(Norm attnNorm, Linear qkv, Linear out,
                                 Norm mlpNorm, Linear fc1, Linear fc2) {
     }
 
-    private record DecoderLayer(Norm selfNorm, Linear q, Linear k, Linear v, Linear selfOut,
-                                Norm crossNorm, Linear crossQ, Linear crossK, Linear crossV, Linear crossOut,
+    /** {@code qkv} as in the encoder; {@code crossKv}: the cross-attention's keys and values, one product. */
+    private record DecoderLayer(Norm selfNorm, Linear qkv, Linear selfOut,
+                                Norm crossNorm, Linear crossQ, Linear crossKv, Linear crossOut,
                                 Norm mlpNorm, Linear fc1, Linear fc2) {
     }
 
@@ -67,9 +73,8 @@ public final class WhisperModel implements AutoCloseable {
         this.encoderLayers = new EncoderLayer[dims.encoderLayers()];
         for (int l = 0; l < encoderLayers.length; l++) {
             String p = "encoder/layer_" + l + "/";
-            Linear[] qkv = split(f, p + "self_attention/linear_0", 3);
-            encoderLayers[l] = new EncoderLayer(norm(f, p + "self_attention/layer_norm"), qkv[0], qkv[1], qkv[2],
-                    linear(f, p + "self_attention/linear_1"),
+            encoderLayers[l] = new EncoderLayer(norm(f, p + "self_attention/layer_norm"),
+                    fused(f, p + "self_attention/linear_0", 3), linear(f, p + "self_attention/linear_1"),
                     norm(f, p + "ffn/layer_norm"), linear(f, p + "ffn/linear_0"), linear(f, p + "ffn/linear_1"));
         }
         this.encoderNorm = norm(f, "encoder/layer_norm");
@@ -81,13 +86,10 @@ public final class WhisperModel implements AutoCloseable {
         this.decoderLayers = new DecoderLayer[dims.decoderLayers()];
         for (int l = 0; l < decoderLayers.length; l++) {
             String p = "decoder/layer_" + l + "/";
-            Linear[] qkv = split(f, p + "self_attention/linear_0", 3);
-            Linear[] crossKv = split(f, p + "attention/linear_1", 2);
-            decoderLayers[l] = new DecoderLayer(norm(f, p + "self_attention/layer_norm"), qkv[0], qkv[1], qkv[2],
-                    linear(f, p + "self_attention/linear_1"),
+            decoderLayers[l] = new DecoderLayer(norm(f, p + "self_attention/layer_norm"),
+                    fused(f, p + "self_attention/linear_0", 3), linear(f, p + "self_attention/linear_1"),
                     norm(f, p + "attention/layer_norm"),
-                    linear(f, p + "attention/linear_0"),
-                    crossKv[0], crossKv[1],
+                    linear(f, p + "attention/linear_0"), fused(f, p + "attention/linear_1", 2),
                     linear(f, p + "attention/linear_2"),
                     norm(f, p + "ffn/layer_norm"), linear(f, p + "ffn/linear_0"), linear(f, p + "ffn/linear_1"));
         }
@@ -129,16 +131,13 @@ public final class WhisperModel implements AutoCloseable {
         return linear(f.get(prefix + "/weight"), f.has(prefix + "/bias") ? f.get(prefix + "/bias") : null);
     }
 
-    /** A projection stored fused (CTranslate2 keeps Q, K and V as one), as {@code parts} of width rows each. */
-    private Linear[] split(CTranslate2ModelFile f, String prefix, int parts) {
-        Tensor w = f.get(prefix + "/weight");
-        Tensor bias = f.get(prefix + "/bias");
-        int d = dims.width();
-        Linear[] out = new Linear[parts];
-        for (int i = 0; i < parts; i++) {
-            out[i] = linear(w.rows(i * d, d), bias.rows(i * d, d));
+    /** A projection stored fused (CTranslate2 keeps Q, K and V as one): {@code parts} blocks of width rows. */
+    private Linear fused(CTranslate2ModelFile f, String prefix, int parts) {
+        Linear l = linear(f, prefix);
+        if (l.w.rows() != parts * dims.width() || l.bias == null) {
+            throw new ModelFormatException(prefix + " is not " + parts + " fused projections of width " + dims.width());
         }
-        return out;
+        return l;
     }
 
     private Linear linear(Tensor w, Tensor bias) {
@@ -230,26 +229,24 @@ public final class WhisperModel implements AutoCloseable {
                 }
             }
         }
-        try (DeviceArray h = acc.allocate(rows * d); DeviceArray q = acc.allocate(rows * d);
-             DeviceArray k = acc.allocate(rows * d); DeviceArray v = acc.allocate(rows * d);
+        // mlp (4 x width per row) also holds the fused Q/K/V product (3 x width), dead by the MLP.
+        try (DeviceArray h = acc.allocate(rows * d);
              DeviceArray att = acc.allocate(rows * d);
              DeviceArray mlp = acc.allocate(rows * 4 * d);
-             WindowViews views = b == 1 ? null : new WindowViews(t * d)) {
+             WindowViews views = new WindowViews(t * d, b > 1)) {
             for (EncoderLayer layer : encoderLayers) {
                 acc.layerNorm(x, layer.attnNorm.gamma, layer.attnNorm.beta, h, rows, d, LN_EPS);
-                linear(h, layer.q, q, rows);
-                linear(h, layer.k, k, rows);
-                linear(h, layer.v, v, rows);
-                if (b == 1) {
-                    acc.attention(q, k, v, att, dims.heads(), dims.headDim(), t, t, 0, false);
-                } else {
-                    for (int i = 0; i < b; i++) {
-                        int off = i * t * d;
-                        acc.copy(q, off, views.q, 0, t * d);
-                        acc.copy(k, off, views.k, 0, t * d);
-                        acc.copy(v, off, views.v, 0, t * d);
+                linear(h, layer.qkv, mlp, rows);
+                for (int i = 0; i < b; i++) {
+                    int off = i * t * 3 * d;
+                    acc.copyRows(mlp, off, 3 * d, views.q, 0, d, t, d);
+                    acc.copyRows(mlp, off + d, 3 * d, views.k, 0, d, t, d);
+                    acc.copyRows(mlp, off + 2 * d, 3 * d, views.v, 0, d, t, d);
+                    if (b == 1) {
+                        acc.attention(views.q, views.k, views.v, att, dims.heads(), dims.headDim(), t, t, 0, false);
+                    } else {
                         acc.attention(views.q, views.k, views.v, views.out, dims.heads(), dims.headDim(), t, t, 0, false);
-                        acc.copy(views.out, 0, att, off, t * d);
+                        acc.copy(views.out, 0, att, i * t * d, t * d);
                     }
                 }
                 linear(att, layer.out, h, rows);
@@ -266,8 +263,9 @@ public final class WhisperModel implements AutoCloseable {
             for (int l = 0; l < decoderLayers.length; l++) {
                 crossK[l] = acc.allocate(rows * d);
                 crossV[l] = acc.allocate(rows * d);
-                linear(x, decoderLayers[l].crossK, crossK[l], rows);
-                linear(x, decoderLayers[l].crossV, crossV[l], rows);
+                linear(x, decoderLayers[l].crossKv, mlp, rows);
+                acc.copyRows(mlp, 0, 2 * d, crossK[l], 0, d, rows, d);
+                acc.copyRows(mlp, d, 2 * d, crossV[l], 0, d, rows, d);
             }
             if (b == 1) {
                 return List.of(new Encoded(t, x, crossK, crossV));
@@ -287,18 +285,18 @@ public final class WhisperModel implements AutoCloseable {
         }
     }
 
-    /** One window's queries, keys, values and attention output, for attention window by window. */
+    /** One window's queries, keys, values and (when there are several windows) attention output. */
     private final class WindowViews implements AutoCloseable {
         final DeviceArray q;
         final DeviceArray k;
         final DeviceArray v;
         final DeviceArray out;
 
-        WindowViews(int size) {
+        WindowViews(int size, boolean withOut) {
             q = acc.allocate(size);
             k = acc.allocate(size);
             v = acc.allocate(size);
-            out = acc.allocate(size);
+            out = withOut ? acc.allocate(size) : null;
         }
 
         @Override
@@ -306,7 +304,9 @@ public final class WhisperModel implements AutoCloseable {
             q.close();
             k.close();
             v.close();
-            out.close();
+            if (out != null) {
+                out.close();
+            }
         }
     }
 
@@ -416,8 +416,7 @@ public final class WhisperModel implements AutoCloseable {
         }
         float[][] result = new float[b][];
         try (DeviceArray x = acc.allocate(rows * d); DeviceArray h = acc.allocate(rows * d);
-             DeviceArray q = acc.allocate(rows * d); DeviceArray kNew = acc.allocate(rows * d);
-             DeviceArray vNew = acc.allocate(rows * d); DeviceArray att = acc.allocate(rows * d);
+             DeviceArray q = acc.allocate(rows * d); DeviceArray att = acc.allocate(rows * d);
              DeviceArray qOne = acc.allocate(rows * d); DeviceArray attOne = acc.allocate(rows * d);
              DeviceArray probs = acc.allocate(dims.heads() * rows * maxT);
              DeviceArray mlp = acc.allocate(rows * 4 * d); DeviceArray last = acc.allocate(b * d);
@@ -433,15 +432,14 @@ public final class WhisperModel implements AutoCloseable {
                 DecoderLayer layer = decoderLayers[l];
                 // Self-attention: keys and values of the new tokens join each sequence's cache.
                 acc.layerNorm(x, layer.selfNorm.gamma, layer.selfNorm.beta, h, rows, d, LN_EPS);
-                linear(h, layer.q, q, rows);
-                linear(h, layer.k, kNew, rows);
-                linear(h, layer.v, vNew, rows);
+                linear(h, layer.qkv, mlp, rows); // mlp is free until the feed-forward
                 for (int i = 0; i < b; i++) {
                     DecoderState s = states.get(i);
                     int n = rowStart[i + 1] - rowStart[i];
-                    acc.copy(kNew, rowStart[i] * d, s.k[l], s.length * d, n * d);
-                    acc.copy(vNew, rowStart[i] * d, s.v[l], s.length * d, n * d);
-                    acc.copy(q, rowStart[i] * d, qOne, 0, n * d);
+                    int row = rowStart[i] * 3 * d;
+                    acc.copyRows(mlp, row, 3 * d, qOne, 0, d, n, d);
+                    acc.copyRows(mlp, row + d, 3 * d, s.k[l], s.length * d, d, n, d);
+                    acc.copyRows(mlp, row + 2 * d, 3 * d, s.v[l], s.length * d, d, n, d);
                     acc.attention(qOne, s.k[l], s.v[l], attOne, probs, dims.heads(), dims.headDim(), n,
                             s.length + n, s.length, true);
                     acc.copy(attOne, 0, att, rowStart[i] * d, n * d);
