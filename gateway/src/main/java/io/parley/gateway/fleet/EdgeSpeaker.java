@@ -32,7 +32,10 @@ import java.util.logging.Logger;
  * utterance under way still ends in a final and none is lost.
  *
  * <p>Each placement is a generation: audio and events of an older one are ignored, so a worker
- * that comes back from a pause cannot interleave with its successor.
+ * that comes back from a pause cannot interleave with its successor. The one exception is the
+ * placement just retired by a move: its captions still in flight (a final made as its worker
+ * was told to stop) are taken, so that the audio they cover is not recognised again, while its
+ * end, errors and requests are not (they speak of a placement that is over).
  */
 final class EdgeSpeaker implements RecognizerSession {
 
@@ -70,6 +73,12 @@ final class EdgeSpeaker implements RecognizerSession {
     private boolean finishing;
     private boolean ended;
     private boolean moving;
+    /** The placement a move retired, whose late captions still count; -1 when none. */
+    private int retiredGeneration = -1;
+    private double retiredStart;
+    /** A worker being placed on is going too (it asked to move, or left): move again once placed. */
+    private boolean moveAgain;
+    private String placingOn;
     private RecognizerException refused;
     private String engine = "";
 
@@ -128,6 +137,8 @@ final class EdgeSpeaker implements RecognizerSession {
                 gen = ++generation;
                 generationStart = audio.startSeconds();
                 start = generationStart;
+                placingOn = chosen;
+                moveAgain = false; // a new attempt, on a new worker
             }
             JsonObject request = new JsonObject().put("stream", streamId).put("generation", gen).put("room", roomId)
                     .put("speaker", speaker).put("language", language)
@@ -146,11 +157,13 @@ final class EdgeSpeaker implements RecognizerSession {
         if (!reply.getBoolean("ok", false)) {
             throw new IngestRefused(reply.getString("code", ErrorCodes.INTERNAL), reply.getString("message", "refused"));
         }
+        boolean goAgain;
         synchronized (this) {
             if (gen != generation) {
                 return;
             }
             host = chosen;
+            placingOn = null;
             engine = reply.getString("engine", "");
             moving = false;
             float[] again = audio.samples();
@@ -160,6 +173,11 @@ final class EdgeSpeaker implements RecognizerSession {
             if (finishing) {
                 control(ended ? "abort" : "finish");
             }
+            goAgain = moveAgain;
+            moveAgain = false;
+        }
+        if (goAgain) {
+            move("the worker it was placed on is going too");
         }
     }
 
@@ -254,12 +272,28 @@ final class EdgeSpeaker implements RecognizerSession {
     }
 
     private void event(JsonObject e) {
+        String type = e.getString("type", "");
+        int gen = e.getInteger("generation", -1);
+        double start;
         synchronized (this) {
-            if (e.getInteger("generation", -1) != generation || ended) {
+            if (ended) {
+                return;
+            }
+            boolean retired = gen == retiredGeneration && gen != generation;
+            if (retired && "caption".equals(type)) {
+                start = retiredStart; // a final the old worker made as it was told to stop
+            } else if (gen != generation) {
                 return; // an older placement's
+            } else if (moving && ("move".equals(type) || "end".equals(type))) {
+                // The worker being placed on is going too, before its placement completed: move
+                // again once placed.
+                moveAgain = true;
+                return;
+            } else {
+                start = generationStart;
             }
         }
-        switch (e.getString("type", "")) {
+        switch (type) {
             case "caption" -> {
                 Caption c;
                 try {
@@ -269,7 +303,7 @@ final class EdgeSpeaker implements RecognizerSession {
                 }
                 if (c.isFinal()) {
                     synchronized (this) {
-                        audio.dropBefore(generationStart + c.end());
+                        audio.dropBefore(start + c.end());
                     }
                 }
                 echo.send(c);
@@ -293,7 +327,14 @@ final class EdgeSpeaker implements RecognizerSession {
     /** A node of the fleet is gone (told by the fleet for every speaker it holds). */
     void nodeGone(String node) {
         synchronized (this) {
-            if (ended || !node.equals(host)) {
+            if (ended) {
+                return;
+            }
+            if (moving && node.equals(placingOn)) {
+                moveAgain = true;
+                return;
+            }
+            if (!node.equals(host)) {
                 return;
             }
         }
@@ -310,7 +351,10 @@ final class EdgeSpeaker implements RecognizerSession {
             moving = true;
             from = host;
             // The old placement is over now: its last events (the old worker ends the stream it was
-            // told to give up, with "end") must not end the speaker whose stream is being moved.
+            // told to give up, with "end") must not end the speaker whose stream is being moved;
+            // its captions in flight still count (see the class comment).
+            retiredGeneration = generation;
+            retiredStart = generationStart;
             generation++;
         }
         LOG.warning(() -> "fleet: moving stream " + streamId + " of room " + roomId + ": " + why);

@@ -1,5 +1,7 @@
 package io.parley.gateway.fleet;
 
+import io.parley.gateway.protocol.CaptionJson;
+import io.parley.gateway.room.Caption;
 import io.parley.speech.recognizer.RecognizerException;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -45,47 +47,76 @@ class EdgeSpeakerTest {
         final String node;
         final BlockingQueue<JsonObject> opened = new LinkedBlockingQueue<>();
         final BlockingQueue<AudioFrame> audio = new LinkedBlockingQueue<>();
+        volatile java.util.function.Consumer<JsonObject> onOpen = body -> { };
 
         FakeWorker(String node) throws Exception {
             this.node = node;
             vertx.eventBus().<JsonObject>consumer(FleetAddresses.speakerOpen(node), m -> {
                 opened.add(m.body());
                 m.reply(new JsonObject().put("ok", true).put("engine", "fake"));
+                onOpen.accept(m.body());
             }).completion().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
             vertx.eventBus().<Buffer>consumer(FleetAddresses.speakerAudio(node), m -> audio.add(AudioFrame.decode(m.body())))
                     .completion().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         }
 
-        /** What HostedSpeakers does when its node shuts down: "move", then the aborted session's "end". */
-        void shutsDown(String stream, int generation) {
+        /**
+         * What HostedSpeakers does when its node shuts down: "move", then the aborted session's
+         * "end"; with {@code finalInFlight}, a final its session made as it was told to stop
+         * reaches the edge between the two (the echo and the request go out on different threads).
+         */
+        void shutsDown(String stream, int generation, Caption finalInFlight) {
             String events = FleetAddresses.speakerEvents(stream);
             vertx.eventBus().send(events, new JsonObject().put("type", "move").put("generation", generation));
+            if (finalInFlight != null) {
+                vertx.eventBus().send(events, new JsonObject().put("type", "caption").put("generation", generation)
+                        .put("caption", CaptionJson.toStored(finalInFlight)));
+            }
             vertx.eventBus().send(events, new JsonObject().put("type", "end").put("generation", generation));
         }
     }
 
-    @Test
-    void theOldWorkersEndAfterAMoveDoesNotEndTheSpeakerWhoseStreamMovesOn() throws Exception {
+    private final Map<String, FakeWorker> workers = new ConcurrentHashMap<>();
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private final AtomicReference<RecognizerException> failed = new AtomicReference<>();
+    private final List<Caption> echoed = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private EdgeSpeaker speakerOnTwoWorkers() throws Exception {
         FleetNodes nodes = FleetNodesTest.edgeSeeing(vertx, FleetNodesTest.worker("a", 0, 0),
                 FleetNodesTest.worker("b", 0, 0));
-        Map<String, FakeWorker> workers = new ConcurrentHashMap<>();
         for (String n : List.of("a", "b")) {
             workers.put(n, new FakeWorker(n));
         }
-        AtomicBoolean ended = new AtomicBoolean();
-        AtomicReference<RecognizerException> failed = new AtomicReference<>();
         EdgeSpeaker speaker = new EdgeSpeaker(vertx, new RoomHosts(vertx, nodes), nodes, blocking, "room", "en", List.of(),
-                "Ana", caption -> { }, "stream-1", 0, failed::set, () -> ended.set(true),
+                "Ana", echoed::add, "stream-1", 0, failed::set, () -> ended.set(true),
                 (code, message, closeCode, retryAfterMs) -> { }, () -> { });
         speaker.open();
-        FakeWorker first = workers.values().stream().filter(w -> !w.opened.isEmpty()).findFirst().orElseThrow();
+        return speaker;
+    }
+
+    private FakeWorker placedOn() {
+        return workers.values().stream().filter(w -> !w.opened.isEmpty()).findFirst().orElseThrow();
+    }
+
+    private FakeWorker other(FakeWorker w) {
+        return workers.get(w.node.equals("a") ? "b" : "a");
+    }
+
+    static Caption finalOf(String text, double start, double end) {
+        return new Caption(0, 0, true, "en", text, start, end, 0, "Ana", List.of(), null, List.of(), false);
+    }
+
+    @Test
+    void theOldWorkersEndAfterAMoveDoesNotEndTheSpeakerWhoseStreamMovesOn() throws Exception {
+        EdgeSpeaker speaker = speakerOnTwoWorkers();
+        FakeWorker first = placedOn();
         JsonObject firstOpen = first.opened.take();
         speaker.accept(new float[1600], 0, 1600);
         assertNotNull(first.audio.poll(5, TimeUnit.SECONDS), "the first worker hears the speaker");
 
-        first.shutsDown("stream-1", firstOpen.getInteger("generation"));
+        first.shutsDown("stream-1", firstOpen.getInteger("generation"), null);
 
-        FakeWorker second = workers.get(first.node.equals("a") ? "b" : "a");
+        FakeWorker second = other(first);
         JsonObject secondOpen = second.opened.poll(10, TimeUnit.SECONDS);
         assertNotNull(secondOpen, "the stream is placed on the other worker");
         assertNotEquals(firstOpen.getInteger("generation"), secondOpen.getInteger("generation"));
@@ -96,5 +127,49 @@ class EdgeSpeakerTest {
         assertNull(failed.get());
         speaker.accept(new float[320], 0, 320);
         assertEquals(320, second.audio.poll(5, TimeUnit.SECONDS).samples().length, "new audio goes to the new worker");
+    }
+
+    @Test
+    void aFinalTheOldWorkerMadeAsItWasToldToStopStillReachesTheSpeaker() throws Exception {
+        EdgeSpeaker speaker = speakerOnTwoWorkers();
+        FakeWorker first = placedOn();
+        JsonObject firstOpen = first.opened.take();
+        speaker.accept(new float[16000], 0, 16000);
+        assertNotNull(first.audio.poll(5, TimeUnit.SECONDS));
+
+        first.shutsDown("stream-1", firstOpen.getInteger("generation"), finalOf("hello there", 0.1, 0.6));
+
+        assertNotNull(other(first).opened.poll(10, TimeUnit.SECONDS), "the stream is placed on the other worker");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (echoed.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(List.of("hello there"), echoed.stream().map(Caption::text).toList(),
+                "the old placement's last final is the speaker's too");
+        assertFalse(ended.get());
+        assertNull(failed.get());
+    }
+
+    @Test
+    void aWorkerThatGoesAsTheStreamIsPlacedOnItIsLeftToo() throws Exception {
+        EdgeSpeaker speaker = speakerOnTwoWorkers();
+        FakeWorker first = placedOn();
+        JsonObject firstOpen = first.opened.take();
+        speaker.accept(new float[1600], 0, 1600);
+        assertNotNull(first.audio.poll(5, TimeUnit.SECONDS));
+        FakeWorker second = other(first);
+        // The second worker shuts down the moment it takes the stream: its "move" and "end" may
+        // reach the edge before or after its answer does; either way the stream moves on.
+        vertx.eventBus().<JsonObject>consumer(FleetAddresses.speakerOpen(second.node) + ".taken",
+                m -> second.shutsDown("stream-1", m.body().getInteger("generation"), null));
+        second.onOpen = body -> vertx.eventBus().send(FleetAddresses.speakerOpen(second.node) + ".taken", body);
+
+        first.shutsDown("stream-1", firstOpen.getInteger("generation"), null);
+
+        assertNotNull(second.opened.poll(10, TimeUnit.SECONDS), "placed on the second worker");
+        JsonObject third = first.opened.poll(20, TimeUnit.SECONDS);
+        assertNotNull(third, "moved on again, to the only worker left");
+        assertFalse(ended.get(), "the speaker's stream ended with its workers' placements");
+        assertNull(failed.get());
     }
 }
