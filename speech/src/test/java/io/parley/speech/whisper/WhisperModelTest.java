@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -149,6 +150,33 @@ class WhisperModelTest {
                 double expected = ((Number) pair.get(1)).doubleValue();
                 assertEquals(expected, p.probability(code), 1e-4 + 1e-3 * expected, "P(" + code + ")");
             }
+        }
+    }
+
+    /**
+     * Windows encoded together (one product over all their rows, each window's keys and values
+     * copied out of the fused product) give each window what encoding it alone gives: its output
+     * and, through its cross-attention keys and values, its decoder's logits.
+     */
+    @Test
+    void windowsEncodedTogetherAreEachAsIfEncodedAlone() {
+        int frames = 1000;
+        float[] first = java.util.Arrays.copyOfRange(mel, 0, frames * 80);
+        float[] second = java.util.Arrays.copyOfRange(mel, frames * 80, 2 * frames * 80);
+        int[] prompt = fixture.ids("firstStep", "prompt");
+        List<WhisperModel.Encoded> together = model.encode(List.of(first, second), frames);
+        try {
+            float[][] windows = {first, second};
+            for (int i = 0; i < 2; i++) {
+                try (WhisperModel.Encoded alone = model.encode(windows[i], frames);
+                     WhisperModel.DecoderState a = model.newState(alone);
+                     WhisperModel.DecoderState t = model.newState(together.get(i))) {
+                    assertClose("window " + i + " encoder", alone.output(), together.get(i).output(), 1e-4);
+                    assertClose("window " + i + " logits", model.decode(a, prompt), model.decode(t, prompt), 1e-3);
+                }
+            }
+        } finally {
+            together.forEach(WhisperModel.Encoded::close);
         }
     }
 

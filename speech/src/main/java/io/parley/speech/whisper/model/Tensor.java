@@ -111,16 +111,4 @@ public record Tensor(String name, int[] shape, DType dtype, MemorySegment data) 
     public int dim(int i) {
         return shape[i];
     }
-
-    /** Rows {@code from .. from+count} of a matrix (the outermost dimension), as a view. */
-    public Tensor rows(int from, int count) {
-        long rowBytes = dtype.size;
-        for (int i = 1; i < shape.length; i++) {
-            rowBytes *= shape[i];
-        }
-        int[] s = shape.clone();
-        s[0] = count;
-        return new Tensor(name + "[" + from + ":" + (from + count) + "]", s, dtype,
-                data.asSlice(from * rowBytes, count * rowBytes));
-    }
 }

@@ -258,29 +258,27 @@ public final class WhisperModel implements AutoCloseable {
                 acc.add(x, h, rows * d);
             }
             acc.layerNorm(x, encoderNorm.gamma, encoderNorm.beta, x, rows, d, LN_EPS);
-            DeviceArray[] crossK = new DeviceArray[decoderLayers.length];
-            DeviceArray[] crossV = new DeviceArray[decoderLayers.length];
+            // Each window's keys and values are copied out of the fused product into arrays of its
+            // own, so that each window can be released on its own.
+            DeviceArray[][] crossK = new DeviceArray[b][decoderLayers.length];
+            DeviceArray[][] crossV = new DeviceArray[b][decoderLayers.length];
             for (int l = 0; l < decoderLayers.length; l++) {
-                crossK[l] = acc.allocate(rows * d);
-                crossV[l] = acc.allocate(rows * d);
                 linear(x, decoderLayers[l].crossKv, mlp, rows);
-                acc.copyRows(mlp, 0, 2 * d, crossK[l], 0, d, rows, d);
-                acc.copyRows(mlp, d, 2 * d, crossV[l], 0, d, rows, d);
+                for (int i = 0; i < b; i++) {
+                    crossK[i][l] = acc.allocate(t * d);
+                    crossV[i][l] = acc.allocate(t * d);
+                    acc.copyRows(mlp, i * t * 2 * d, 2 * d, crossK[i][l], 0, d, t, d);
+                    acc.copyRows(mlp, i * t * 2 * d + d, 2 * d, crossV[i][l], 0, d, t, d);
+                }
             }
             if (b == 1) {
-                return List.of(new Encoded(t, x, crossK, crossV));
+                return List.of(new Encoded(t, x, crossK[0], crossV[0]));
             }
-            // Each window gets its own copies, so that each can be released on its own.
             List<Encoded> out = new ArrayList<>();
             for (int i = 0; i < b; i++) {
-                int off = i * t * d;
-                out.add(new Encoded(t, slice(x, off, t * d), slices(crossK, off, t * d), slices(crossV, off, t * d)));
+                out.add(new Encoded(t, slice(x, i * t * d, t * d), crossK[i], crossV[i]));
             }
             x.close();
-            for (int l = 0; l < crossK.length; l++) {
-                crossK[l].close();
-                crossV[l].close();
-            }
             return out;
         }
     }
@@ -314,14 +312,6 @@ public final class WhisperModel implements AutoCloseable {
         DeviceArray a = acc.allocate(length);
         acc.copy(from, offset, a, 0, length);
         return a;
-    }
-
-    private DeviceArray[] slices(DeviceArray[] from, int offset, int length) {
-        DeviceArray[] out = new DeviceArray[from.length];
-        for (int l = 0; l < from.length; l++) {
-            out[l] = slice(from[l], offset, length);
-        }
-        return out;
     }
 
     private void linear(DeviceArray in, Linear l, DeviceArray out, int rows) {
