@@ -141,24 +141,14 @@ final class KernelBench {
         JsonArray records = new JsonArray();
         gflops.values.forEach((key, v) -> {
             JsonObject rec = record(key, "gflops", v, threads);
-            // The ratio to OpenBLAS round by round (both measured seconds apart), then its median:
-            // a slow patch of the machine then counts against both, not against one.
             List<Double> blasRounds = gflops.values.get(new Key("matmul_f32", key.shape(), "openblas"));
             if (key.backend().equals("jvm") && blasRounds != null) {
-                List<Double> ratios = new ArrayList<>();
-                for (int i = 0; i < Math.min(v.size(), blasRounds.size()); i++) {
-                    ratios.add(v.get(i) / blasRounds.get(i));
-                }
-                rec.put("vsOpenblas", Percentiles.round(Percentiles.of(ratios, 50), 2));
+                rec.put("vsOpenblas", medianRatio(v, blasRounds));
             }
-            // OpenCL against the JVM backend on the same product and storage, round by round likewise.
+            // OpenCL against the JVM backend on the same product and storage.
             List<Double> jvmRounds = gflops.values.get(new Key(key.kernel(), key.shape(), "jvm"));
             if (key.backend().equals("opencl") && jvmRounds != null) {
-                List<Double> ratios = new ArrayList<>();
-                for (int i = 0; i < Math.min(v.size(), jvmRounds.size()); i++) {
-                    ratios.add(v.get(i) / jvmRounds.get(i));
-                }
-                rec.put("vsJvm", Percentiles.round(Percentiles.of(ratios, 50), 2));
+                rec.put("vsJvm", medianRatio(v, jvmRounds));
             }
             records.add(rec);
         });
@@ -170,6 +160,18 @@ final class KernelBench {
             opencl.close();
         }
         return records;
+    }
+
+    /**
+     * The ratio of two backends round by round (both measured seconds apart), then its median: a
+     * slow patch of the machine then counts against both, not against one.
+     */
+    private static double medianRatio(List<Double> values, List<Double> baseline) {
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < Math.min(values.size(), baseline.size()); i++) {
+            ratios.add(values.get(i) / baseline.get(i));
+        }
+        return Percentiles.round(Percentiles.of(ratios, 50), 2);
     }
 
     private static JsonObject record(Key key, String unit, List<Double> values, int threads) {

@@ -37,10 +37,17 @@ float hsum4(float4 h) {
 // Every loop over REG is unrolled, so that the REG x REG sums stay in registers (a loop over an
 // array of sums keeps them in memory: one tenth of the speed on PoCL).
 #define UNROLLED _Pragma("unroll")
+#define ZERO_SUMS(acc)                                                                        \
+    UNROLLED for (int r = 0; r < REG; r++)                                                    \
+        UNROLLED for (int c = 0; c < REG; c++) acc[r][c] = (FLOATV) (0.0f)
+// acc[r][c] += a[r] * b[c] for the REG x REG pairs: 2*REG loads serve REG*REG fused multiply-adds.
+#define OUTER_PRODUCT(acc, a, b)                                                              \
+    UNROLLED for (int r = 0; r < REG; r++)                                                    \
+        UNROLLED for (int c = 0; c < REG; c++) acc[r][c] = fma(a[r], b[c], acc[r][c])
 
 // For devices whose caches tile for them (CPUs: CL_DEVICE_LOCAL_MEM_TYPE is CL_GLOBAL). Each
 // work-item computes a REG x REG block of y from REG rows of x and REG rows of w, VW values of k
-// at a time, with REG x REG vector sums in registers: 2*REG loads serve REG*REG fused multiply-adds.
+// at a time, with REG x REG vector sums in registers (OUTER_PRODUCT).
 // No local memory and no barrier: on a CPU, a barrier splits the kernel into loops over the
 // work-items that spill the sums to memory at every tile.
 #define MATMUL_CACHED(NAME, WTYPE, LOADW, LOADWV)                                            \
@@ -56,15 +63,13 @@ __kernel void NAME(__global const float* x, __global const WTYPE* w,            
     UNROLLED for (int r = 0; r < REG; r++) xr[r] = (long) min(i0 + r, m - 1) * k;             \
     UNROLLED for (int c = 0; c < REG; c++) wr[c] = (long) min(j0 + c, n - 1) * k;             \
     FLOATV acc[REG][REG];                                                                     \
-    UNROLLED for (int r = 0; r < REG; r++)                                                    \
-        UNROLLED for (int c = 0; c < REG; c++) acc[r][c] = (FLOATV) (0.0f);                   \
+    ZERO_SUMS(acc);                                                                           \
     int kv = k - k % VW;                                                                      \
     for (int p = 0; p < kv; p += VW) {                                                        \
         FLOATV a[REG], b[REG];                                                                \
         UNROLLED for (int r = 0; r < REG; r++) a[r] = VLOADV(0, x + xr[r] + p);               \
         UNROLLED for (int c = 0; c < REG; c++) b[c] = LOADWV(wr[c] + p);                      \
-        UNROLLED for (int r = 0; r < REG; r++)                                                \
-            UNROLLED for (int c = 0; c < REG; c++) acc[r][c] = fma(a[r], b[c], acc[r][c]);    \
+        OUTER_PRODUCT(acc, a, b);                                                             \
     }                                                                                         \
     UNROLLED for (int r = 0; r < REG; r++) {                                                  \
         UNROLLED for (int c = 0; c < REG; c++) {                                              \
@@ -97,8 +102,7 @@ void NAME(__global const float* x, __global const WTYPE* w,                     
     int lid = li * BLOCK + lj;                                                                \
     int i0 = get_group_id(1) * SPAN, j0 = get_group_id(0) * SPAN;                             \
     FLOATV acc[REG][REG];                                                                     \
-    UNROLLED for (int r = 0; r < REG; r++)                                                    \
-        UNROLLED for (int c = 0; c < REG; c++) acc[r][c] = (FLOATV) (0.0f);                   \
+    ZERO_SUMS(acc);                                                                           \
     int vectors = (k % VW) == 0;                                                              \
     for (int p0 = 0; p0 < k; p0 += KT) {                                                      \
         for (int e = lid; e < SPAN * KT / VW; e += BLOCK * BLOCK) {                           \
@@ -125,8 +129,7 @@ void NAME(__global const float* x, __global const WTYPE* w,                     
             FLOATV a[REG], b[REG];                                                            \
             UNROLLED for (int r = 0; r < REG; r++) a[r] = VLOADV(0, xs + (li + BLOCK * r) * KT + q); \
             UNROLLED for (int c = 0; c < REG; c++) b[c] = VLOADV(0, ws + (lj + BLOCK * c) * KT + q); \
-            UNROLLED for (int r = 0; r < REG; r++)                                            \
-                UNROLLED for (int c = 0; c < REG; c++) acc[r][c] = fma(a[r], b[c], acc[r][c]); \
+            OUTER_PRODUCT(acc, a, b);                                                         \
         }                                                                                     \
         barrier(CLK_LOCAL_MEM_FENCE);                                                         \
     }                                                                                         \
