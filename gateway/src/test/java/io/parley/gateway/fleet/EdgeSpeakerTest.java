@@ -94,8 +94,17 @@ class EdgeSpeakerTest {
         return speaker;
     }
 
-    private FakeWorker placedOn() {
-        return workers.values().stream().filter(w -> !w.opened.isEmpty()).findFirst().orElseThrow();
+    /** The speaker, the worker it was placed on first and that placement's generation, once it has heard {@code samples}. */
+    private record Placed(EdgeSpeaker speaker, FakeWorker first, int generation) {
+    }
+
+    private Placed speakerHeardBy(int samples) throws Exception {
+        EdgeSpeaker speaker = speakerOnTwoWorkers();
+        FakeWorker first = workers.values().stream().filter(w -> !w.opened.isEmpty()).findFirst().orElseThrow();
+        int generation = first.opened.take().getInteger("generation");
+        speaker.accept(new float[samples], 0, samples);
+        assertNotNull(first.audio.poll(5, TimeUnit.SECONDS), "the first worker hears the speaker");
+        return new Placed(speaker, first, generation);
     }
 
     private FakeWorker other(FakeWorker w) {
@@ -108,38 +117,30 @@ class EdgeSpeakerTest {
 
     @Test
     void theOldWorkersEndAfterAMoveDoesNotEndTheSpeakerWhoseStreamMovesOn() throws Exception {
-        EdgeSpeaker speaker = speakerOnTwoWorkers();
-        FakeWorker first = placedOn();
-        JsonObject firstOpen = first.opened.take();
-        speaker.accept(new float[1600], 0, 1600);
-        assertNotNull(first.audio.poll(5, TimeUnit.SECONDS), "the first worker hears the speaker");
+        Placed p = speakerHeardBy(1600);
 
-        first.shutsDown("stream-1", firstOpen.getInteger("generation"), null);
+        p.first().shutsDown("stream-1", p.generation(), null);
 
-        FakeWorker second = other(first);
+        FakeWorker second = other(p.first());
         JsonObject secondOpen = second.opened.poll(10, TimeUnit.SECONDS);
         assertNotNull(secondOpen, "the stream is placed on the other worker");
-        assertNotEquals(firstOpen.getInteger("generation"), secondOpen.getInteger("generation"));
+        assertNotEquals(p.generation(), secondOpen.getInteger("generation"));
         AudioFrame again = second.audio.poll(5, TimeUnit.SECONDS);
         assertNotNull(again, "the audio since the last final is given to the new worker");
         assertEquals(1600, again.samples().length);
         assertFalse(ended.get(), "the old worker's end of its placement ended the speaker");
         assertNull(failed.get());
-        speaker.accept(new float[320], 0, 320);
+        p.speaker().accept(new float[320], 0, 320);
         assertEquals(320, second.audio.poll(5, TimeUnit.SECONDS).samples().length, "new audio goes to the new worker");
     }
 
     @Test
     void aFinalTheOldWorkerMadeAsItWasToldToStopStillReachesTheSpeaker() throws Exception {
-        EdgeSpeaker speaker = speakerOnTwoWorkers();
-        FakeWorker first = placedOn();
-        JsonObject firstOpen = first.opened.take();
-        speaker.accept(new float[16000], 0, 16000);
-        assertNotNull(first.audio.poll(5, TimeUnit.SECONDS));
+        Placed p = speakerHeardBy(16000);
 
-        first.shutsDown("stream-1", firstOpen.getInteger("generation"), finalOf("hello there", 0.1, 0.6));
+        p.first().shutsDown("stream-1", p.generation(), finalOf("hello there", 0.1, 0.6));
 
-        assertNotNull(other(first).opened.poll(10, TimeUnit.SECONDS), "the stream is placed on the other worker");
+        assertNotNull(other(p.first()).opened.poll(10, TimeUnit.SECONDS), "the stream is placed on the other worker");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (echoed.isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(10);
@@ -152,22 +153,16 @@ class EdgeSpeakerTest {
 
     @Test
     void aWorkerThatGoesAsTheStreamIsPlacedOnItIsLeftToo() throws Exception {
-        EdgeSpeaker speaker = speakerOnTwoWorkers();
-        FakeWorker first = placedOn();
-        JsonObject firstOpen = first.opened.take();
-        speaker.accept(new float[1600], 0, 1600);
-        assertNotNull(first.audio.poll(5, TimeUnit.SECONDS));
-        FakeWorker second = other(first);
+        Placed p = speakerHeardBy(1600);
+        FakeWorker second = other(p.first());
         // The second worker shuts down the moment it takes the stream: its "move" and "end" may
         // reach the edge before or after its answer does; either way the stream moves on.
-        vertx.eventBus().<JsonObject>consumer(FleetAddresses.speakerOpen(second.node) + ".taken",
-                m -> second.shutsDown("stream-1", m.body().getInteger("generation"), null));
-        second.onOpen = body -> vertx.eventBus().send(FleetAddresses.speakerOpen(second.node) + ".taken", body);
+        second.onOpen = body -> second.shutsDown("stream-1", body.getInteger("generation"), null);
 
-        first.shutsDown("stream-1", firstOpen.getInteger("generation"), null);
+        p.first().shutsDown("stream-1", p.generation(), null);
 
         assertNotNull(second.opened.poll(10, TimeUnit.SECONDS), "placed on the second worker");
-        JsonObject third = first.opened.poll(20, TimeUnit.SECONDS);
+        JsonObject third = p.first().opened.poll(20, TimeUnit.SECONDS);
         assertNotNull(third, "moved on again, to the only worker left");
         assertFalse(ended.get(), "the speaker's stream ended with its workers' placements");
         assertNull(failed.get());
