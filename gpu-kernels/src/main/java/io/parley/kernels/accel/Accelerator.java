@@ -57,6 +57,20 @@ public interface Accelerator extends AutoCloseable {
         }
     }
 
+    /**
+     * A key/value cache copied out of rows of {@code src} (as {@link #copyRows}) that from now on
+     * only {@link #attention} reads, as its keys or values, and {@link #read}: an encoded window's
+     * cross-attention keys and values, read by every decoder step of every hypothesis. A backend
+     * may keep it in the storage its attention reads fastest; the JVM backend keeps it in f16
+     * (half the memory, and half the bytes each step reads) unless a value lies beyond f16's
+     * range. {@link #read} returns the values as kept. The default is a plain f32 copy.
+     */
+    default DeviceArray keyValueCache(DeviceArray src, int srcOffset, int srcStride, int rows, int cols) {
+        DeviceArray cache = allocate(rows * cols);
+        copyRows(src, srcOffset, srcStride, cache, 0, cols, rows, cols);
+        return cache;
+    }
+
     /** Keeps weights resident, in their storage type. */
     DeviceWeights upload(WeightMatrix weights);
 

@@ -55,7 +55,15 @@ public final class JvmAccelerator implements Accelerator {
     }
 
     private static float[] a(DeviceArray d) {
+        if (d instanceof JvmHalfArray) {
+            throw new IllegalArgumentException("a key/value cache kept in f16 is read only by attention and read()");
+        }
         return ((JvmArray) d).data;
+    }
+
+    /** Keys or values as attention reads them: {@code float[]}, or {@code short[]} f16 bits. */
+    private static Object keysOrValues(DeviceArray d) {
+        return d instanceof JvmHalfArray h ? h.bits : a(d);
     }
 
     // ---- memory ----
@@ -72,8 +80,49 @@ public final class JvmAccelerator implements Accelerator {
 
     @Override
     public void read(DeviceArray src, int srcOffset, float[] dst, int dstOffset, int length) {
+        if (src instanceof JvmHalfArray h) {
+            for (int i = 0; i < length; i++) {
+                dst[dstOffset + i] = Float.float16ToFloat(h.bits[srcOffset + i]);
+            }
+            return;
+        }
         System.arraycopy(a(src), srcOffset, dst, dstOffset, length);
     }
+
+    /**
+     * Kept as f16: attention over a cross-attention cache is bound by the bytes it reads, and
+     * keys and values are inputs to dot products whose sums are kept in f32, where f16's 11
+     * significant bits change the weights less than int8 weights do. A value beyond f16's
+     * range (65504) would become infinite, so such a cache stays in f32.
+     */
+    @Override
+    public DeviceArray keyValueCache(DeviceArray src, int srcOffset, int srcStride, int rows, int cols) {
+        float[] from = a(src);
+        short[] bits = new short[rows * cols];
+        boolean[] outOfRange = new boolean[1];
+        loop.forRange(rows, 64, (r0, r1) -> {
+            for (int r = r0; r < r1 && !outOfRange[0]; r++) {
+                int s = srcOffset + r * srcStride;
+                int d = r * cols;
+                float max = 0f;
+                for (int c = 0; c < cols; c++) {
+                    float x = from[s + c];
+                    max = Math.max(max, Math.abs(x));
+                    bits[d + c] = Float.floatToFloat16(x);
+                }
+                if (!(max <= HALF_MAX)) {
+                    outOfRange[0] = true;
+                }
+            }
+        });
+        if (outOfRange[0]) {
+            return Accelerator.super.keyValueCache(src, srcOffset, srcStride, rows, cols);
+        }
+        return new JvmHalfArray(bits);
+    }
+
+    /** The largest finite f16. */
+    private static final float HALF_MAX = 65504f;
 
     @Override
     public void copy(DeviceArray src, int srcOffset, DeviceArray dst, int dstOffset, int length) {
@@ -259,12 +308,22 @@ public final class JvmAccelerator implements Accelerator {
     @Override
     public void attention(DeviceArray q, DeviceArray k, DeviceArray v, DeviceArray out, DeviceArray probs,
                           int heads, int headDim, int tq, int tk, int qPosition, boolean causal) {
+        if (k instanceof JvmHalfArray || v instanceof JvmHalfArray) {
+            JvmAttention.runPerHead(loop, a(q), keysOrValues(k), keysOrValues(v), a(out), a(probs), heads, headDim,
+                    tq, tk, qPosition, causal);
+            return;
+        }
         JvmAttention.run(loop, a(q), a(k), a(v), a(out), a(probs), heads, headDim, tq, tk, qPosition, causal);
     }
 
     @Override
     public void attention(DeviceArray q, DeviceArray k, DeviceArray v, DeviceArray out,
                           int heads, int headDim, int tq, int tk, int qPosition, boolean causal) {
+        if (k instanceof JvmHalfArray || v instanceof JvmHalfArray) {
+            JvmAttention.runPerHead(loop, a(q), keysOrValues(k), keysOrValues(v), a(out), null, heads, headDim,
+                    tq, tk, qPosition, causal);
+            return;
+        }
         JvmAttention.run(loop, a(q), a(k), a(v), a(out), null, heads, headDim, tq, tk, qPosition, causal);
     }
 

@@ -8,11 +8,13 @@ import io.parley.kernels.nn.NormKernels;
 import io.parley.kernels.tensor.F16Weights;
 import io.parley.kernels.tensor.F32Weights;
 import io.parley.kernels.tensor.WeightMatrix;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -141,6 +143,70 @@ class KernelConformanceTest {
             assertClose(what + " probs", probs, acc.read(dProbs), 1e-4, 1e-6);
             assertClose(what + " out", out, acc.read(dOut), 1e-4, 1e-4);
         }
+    }
+
+    /**
+     * Keys and values kept by {@link Accelerator#keyValueCache} (a cross-attention cache cut out
+     * of a fused K/V product): read back, they are the source rows (rounded to f16 where a backend
+     * keeps them so), and attention over the cache is attention over the values read back.
+     */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void attentionOverAKeyValueCacheKeptForReading(String backend) {
+        Accelerator acc = Backends.get(backend);
+        Random r = new Random(17);
+        // heads, headDim, tq, tk: a decoder step, a beam's hypotheses, a batched prefix, odd sizes.
+        int[][] cases = {{8, 64, 1, 1500}, {8, 64, 5, 1500}, {6, 64, 40, 300}, {4, 7, 3, 11}, {8, 64, 4, 3}};
+        for (int[] c : cases) {
+            int heads = c[0], dim = c[1], tq = c[2], tk = c[3];
+            int width = heads * dim;
+            float[] fused = RandomData.gaussian(r, tk * 2 * width, 3.0);
+            float[] q = RandomData.gaussian(r, tq * width, 1.0);
+            DeviceArray dFused = acc.upload(fused);
+            DeviceArray k = acc.keyValueCache(dFused, 0, 2 * width, tk, width);
+            DeviceArray v = acc.keyValueCache(dFused, width, 2 * width, tk, width);
+            float[] kept = acc.read(k);
+            float[] keptV = acc.read(v);
+            String what = backend + " cached attention " + java.util.Arrays.toString(c);
+            for (int j = 0; j < tk; j++) {
+                for (int e = 0; e < width; e++) {
+                    float src = fused[j * 2 * width + e];
+                    float srcV = fused[j * 2 * width + width + e];
+                    // f16 keeps 11 significant bits, and steps of 2^-24 below its normals.
+                    assertEquals(src, kept[j * width + e], Math.max(Math.abs(src) * 0x1p-11f, 0x1p-25f),
+                            what + " key " + j + "," + e);
+                    assertEquals(srcV, keptV[j * width + e], Math.max(Math.abs(srcV) * 0x1p-11f, 0x1p-25f),
+                            what + " value " + j + "," + e);
+                }
+            }
+            float[] out = new float[tq * width];
+            float[] probs = new float[heads * tq * tk];
+            AttentionKernels.attention(q, kept, keptV, out, probs, heads, dim, tq, tk, 0, 0);
+            DeviceArray dOut = acc.allocate(tq * width);
+            DeviceArray dProbs = acc.allocate(heads * tq * tk);
+            acc.attention(acc.upload(q), k, v, dOut, dProbs, heads, dim, tq, tk, 0, false);
+            assertClose(what + " probs", probs, acc.read(dProbs), 1e-4, 1e-6);
+            assertClose(what + " out", out, acc.read(dOut), 1e-4, 1e-4);
+            DeviceArray dOut2 = acc.allocate(tq * width);
+            acc.attention(acc.upload(q), k, v, dOut2, heads, dim, tq, tk, 0, false);
+            assertClose(what + " out, weights not kept", out, acc.read(dOut2), 1e-4, 1e-4);
+        }
+    }
+
+    /** The JVM backend keeps a cache as f16, unless a value would not fit, when it keeps f32. */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void theJvmBackendKeepsACacheInHalfPrecisionWhenItFits(String backend) {
+        Assumptions.assumeTrue(backend.startsWith("jvm"), "f16 caches are the JVM backend's choice");
+        Accelerator acc = Backends.get(backend);
+        float[] values = {1f / 3, -2.7182817f, 1000.1f, 6.1e-5f, 0f};
+        float[] kept = acc.read(acc.keyValueCache(acc.upload(values), 0, values.length, 1, values.length));
+        for (int i = 0; i < values.length; i++) {
+            assertEquals(Float.float16ToFloat(Float.floatToFloat16(values[i])), kept[i], 0f, "value " + i + " as f16");
+        }
+        float[] large = {1f / 3, 70000f};
+        float[] keptLarge = acc.read(acc.keyValueCache(acc.upload(large), 0, large.length, 1, large.length));
+        assertArrayEquals(large, keptLarge, 0f, "beyond f16's range: kept as f32");
     }
 
     @ParameterizedTest

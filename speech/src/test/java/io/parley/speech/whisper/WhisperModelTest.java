@@ -120,6 +120,25 @@ class WhisperModelTest {
         }
     }
 
+    /**
+     * In f16 the cross-attention keys and values are kept as the backend's attention reads them
+     * (f16 on the JVM): greedy decoding still reads the reference's words.
+     */
+    @Test
+    void inHalfPrecisionGreedyDecodingReadsTheSameWords() throws Exception {
+        Path dir = ModelLocator.whisper("base");
+        WhisperModel half = WhisperModel.load(dir.resolve("model.bin"), acc, Precision.F16);
+        WindowDecoder halfDecoder = new WindowDecoder(half, tokenizer, WhisperConfig.load(dir.resolve("config.json")));
+        DecodingOptions greedy = DecodingOptions.defaults().withLanguage("en").withTemperatures(java.util.List.of(0.0))
+                .withTimestamps(false);
+        try (WhisperModel.Encoded enc = half.encode(mel, 3000); WhisperModel.Encoded full = model.encode(mel, 3000)) {
+            String expected = decoder.decode(full, greedy, new java.util.Random(0)).text();
+            assertEquals(expected, halfDecoder.decode(enc, greedy, new java.util.Random(0)).text());
+        } finally {
+            half.close();
+        }
+    }
+
     @Test
     void aForcedPrefixIsFedInOnePassAndGreedyGoesOnAsIfItHadChosenIt() {
         int[] expected = fixture.ids("greedyNoTimestamps", "ids");
