@@ -153,6 +153,18 @@ public final class JvmAccelerator implements Accelerator {
     }
 
     static void softmaxRow(float[] v, int base, int cols) {
+        float inv = 1f / expRow(v, base, cols);
+        int c = 0;
+        for (; c <= cols - L; c += L) {
+            FloatVector.fromArray(F, v, base + c).mul(inv).intoArray(v, base + c);
+        }
+        for (; c < cols; c++) {
+            v[base + c] *= inv;
+        }
+    }
+
+    /** {@code v[i] = exp(v[i] - max)} over the row, returning their sum: a softmax but for the division. */
+    static float expRow(float[] v, int base, int cols) {
         int c = 0;
         FloatVector maxV = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
         for (; c <= cols - L; c += L) {
@@ -175,14 +187,7 @@ public final class JvmAccelerator implements Accelerator {
             v[base + c] = e;
             sum += e;
         }
-        float inv = 1f / sum;
-        c = 0;
-        for (; c <= cols - L; c += L) {
-            FloatVector.fromArray(F, v, base + c).mul(inv).intoArray(v, base + c);
-        }
-        for (; c < cols; c++) {
-            v[base + c] *= inv;
-        }
+        return sum;
     }
 
     @Override

@@ -212,32 +212,29 @@ final class JvmAttention {
             float[] qb = new float[QUERY_BLOCK * headDim];
             float[] scores = new float[QUERY_BLOCK * tk];
             float[] ob = new float[QUERY_BLOCK * headDim];
+            float[] inverseSums = new float[QUERY_BLOCK];
             for (int task = from; task < to; task++) {
                 int h = task / blocks;
                 int i0 = (task % blocks) * QUERY_BLOCK;
                 int rows = Math.min(QUERY_BLOCK, tq - i0);
                 int col = h * headDim;
+                // The scale goes into the queries (headDim values a row, not tk), and each row's
+                // normalisation into its output (headDim values, not tk): a row of scores is then
+                // walked twice (max, then exp and sum) instead of four times.
                 for (int r = 0; r < rows; r++) {
-                    System.arraycopy(q, (i0 + r) * width + col, qb, r * headDim, headDim);
+                    scaledCopy(q, (i0 + r) * width + col, qb, r * headDim, headDim, scale);
                 }
                 Gemm.multiply(SERIAL, qb, rows, keys[h], null, scores);
                 for (int r = 0; r < rows; r++) {
                     int i = i0 + r;
                     int last = causal ? Math.min(tk - 1, qPosition + i) : tk - 1;
                     int base = r * tk;
-                    int j = 0;
-                    for (; j <= last + 1 - L; j += L) {
-                        FloatVector.fromArray(F, scores, base + j).mul(scale).intoArray(scores, base + j);
-                    }
-                    for (; j <= last; j++) {
-                        scores[base + j] *= scale;
-                    }
-                    for (j = last + 1; j < tk; j++) {
+                    for (int j = last + 1; j < tk; j++) {
                         scores[base + j] = 0f;
                     }
-                    JvmAccelerator.softmaxRow(scores, base, last + 1);
+                    inverseSums[r] = 1f / JvmAccelerator.expRow(scores, base, last + 1);
                     if (probs != null) {
-                        System.arraycopy(scores, base, probs, (h * tq + i) * tk, tk);
+                        scaledCopy(scores, base, probs, (h * tq + i) * tk, tk, inverseSums[r]);
                     }
                 }
                 if (rowValues) {
@@ -248,10 +245,21 @@ final class JvmAttention {
                     Gemm.multiply(SERIAL, scores, rows, values[h], null, ob);
                 }
                 for (int r = 0; r < rows; r++) {
-                    System.arraycopy(ob, r * headDim, out, (i0 + r) * width + col, headDim);
+                    scaledCopy(ob, r * headDim, out, (i0 + r) * width + col, headDim, inverseSums[r]);
                 }
             }
         });
+    }
+
+    /** {@code dst[dstOff ..] = src[srcOff ..] * factor}, {@code n} values. */
+    private static void scaledCopy(float[] src, int srcOff, float[] dst, int dstOff, int n, float factor) {
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            FloatVector.fromArray(F, src, srcOff + i).mul(factor).intoArray(dst, dstOff + i);
+        }
+        for (; i < n; i++) {
+            dst[dstOff + i] = src[srcOff + i] * factor;
+        }
     }
 
     /**
