@@ -1,6 +1,9 @@
 package io.parley.speech.whisper.decode;
 
 import io.parley.speech.whisper.text.WhisperTokenizer;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 import java.util.List;
 
@@ -17,6 +20,8 @@ import java.util.List;
  * </ul>
  */
 final class LogitFilter {
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
     private final WhisperTokenizer tokenizer;
     private final int[] suppress;
@@ -98,15 +103,31 @@ final class LogitFilter {
     }
 
     static double logSumExp(float[] a, int from, int to) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = from; i < to; i++) {
+        // Vectorised: every step of every hypothesis takes this over the whole vocabulary (51865
+        // values) twice, which with scalar Math.exp was a tenth of a beam search's time.
+        int i = from;
+        FloatVector maxV = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        for (; i <= to - F.length(); i += F.length()) {
+            maxV = maxV.max(FloatVector.fromArray(F, a, i));
+        }
+        float max = maxV.reduceLanes(VectorOperators.MAX);
+        for (; i < to; i++) {
             max = Math.max(max, a[i]);
         }
-        if (max == Double.NEGATIVE_INFINITY) {
-            return max;
+        if (max == Float.NEGATIVE_INFINITY) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        // Sixteen partial sums of at most a few thousand terms in [0, 1] each, added in double.
+        FloatVector sumV = FloatVector.zero(F);
+        i = from;
+        for (; i <= to - F.length(); i += F.length()) {
+            sumV = sumV.add(FloatVector.fromArray(F, a, i).sub(max).lanewise(VectorOperators.EXP));
         }
         double sum = 0;
-        for (int i = from; i < to; i++) {
+        for (int lane = 0; lane < F.length(); lane++) {
+            sum += sumV.lane(lane);
+        }
+        for (; i < to; i++) {
             sum += Math.exp(a[i] - max);
         }
         return max + Math.log(sum);
