@@ -79,6 +79,16 @@ public interface Accelerator extends AutoCloseable {
     /** {@code y[m x n] = x[m x k] wᵀ + bias} (bias may be null); {@code m = 1} is a decoder step. */
     void matmul(DeviceArray x, DeviceWeights w, DeviceArray bias, DeviceArray y, int m);
 
+    /**
+     * {@code y = gelu(x wᵀ + bias)}: a feed-forward layer's first half. A backend may apply GELU
+     * as it stores the product (the JVM backend does, saving a pass over {@code y}); the
+     * default is {@link #matmul} then {@link #gelu}.
+     */
+    default void matmulGelu(DeviceArray x, DeviceWeights w, DeviceArray bias, DeviceArray y, int m) {
+        matmul(x, w, bias, y, m);
+        gelu(y, m * w.rows());
+    }
+
     void softmax(DeviceArray x, int rows, int cols);
 
     void layerNorm(DeviceArray x, DeviceArray gamma, DeviceArray beta, DeviceArray y, int rows, int cols, float eps);

@@ -58,6 +58,16 @@ final class Gemm {
     }
 
     static void multiply(ParallelLoop loop, float[] x, int m, PackedWeights w, float[] bias, float[] y) {
+        multiply(loop, x, m, w, bias, y, false);
+    }
+
+    /**
+     * The product, with the bias (and, if {@code gelu}, GELU) applied to each tile as its last
+     * depth block is stored: no further pass over {@code y}, which for an encoder's feed-forward
+     * layer is 12 MB that would go to memory and back twice.
+     */
+    static void multiply(ParallelLoop loop, float[] x, int m, PackedWeights w, float[] bias, float[] y, boolean gelu) {
+        Epilogue last = new Epilogue(bias, gelu);
         int k = w.cols;
         int n = w.rows;
         if (m <= STREAM_ROWS) {
@@ -65,10 +75,10 @@ final class Gemm {
             loop.forRange(w.panels, 2, (from, to) -> {
                 for (int panel = from; panel < to; panel++) {
                     if (m > 4 && L >= 16) {
-                        streamPanel8(x, 0, m, k, w, panel, y, n);
+                        streamPanel8(x, 0, m, k, w, panel, y, n, last);
                     } else {
                         for (int i = 0; i < m; i += 4) {
-                            streamPanel(x, i, Math.min(4, m - i), k, w, panel, y, n);
+                            streamPanel(x, i, Math.min(4, m - i), k, w, panel, y, n, last);
                         }
                     }
                 }
@@ -88,20 +98,22 @@ final class Gemm {
                     int p1 = (int) ((long) w.panels * (pg + 1) / panelGroups);
                     int r0 = rb * rowsPerBlock;
                     if (r0 < m) {
-                        block(x, m, k, r0, Math.min(m, r0 + rowsPerBlock), w, p0, p1, y, n);
+                        block(x, m, k, r0, Math.min(m, r0 + rowsPerBlock), w, p0, p1, y, n, last);
                     }
                 }
             });
         }
-        if (bias != null) {
-            addBias(bias, y, m, n);
-        }
+    }
+
+    /** What is applied to a tile's sums when its last depth block is stored: bias, then GELU. */
+    record Epilogue(float[] bias, boolean gelu) {
+        static final Epilogue NONE = new Epilogue(null, false);
     }
 
     // ---- many rows: packed blocks ----
 
     private static void block(float[] x, int m, int k, int r0, int r1, PackedWeights w, int p0, int p1,
-                              float[] y, int n) {
+                              float[] y, int n, Epilogue last) {
         float[] packedA = PACKED_A.get();
         float[] widened = WIDENED_B.get();
         float[] tile = TILE.get();
@@ -130,7 +142,8 @@ final class Gemm {
                         kernel4x3(packedA, tr * MR * kc, b, bOff, kc, tile);
                     }
                     int row0 = r0 + tr * MR;
-                    storeTile(tile, y, n, row0, Math.min(MR, r1 - row0), col0, cols, pc > 0);
+                    storeTile(tile, y, n, row0, Math.min(MR, r1 - row0), col0, cols, pc > 0,
+                            pc + kc >= k ? last : Epilogue.NONE);
                 }
             }
         }
@@ -260,8 +273,14 @@ final class Gemm {
         c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L); c32.intoArray(tile, 3 * NR + 2 * L);
     }
 
-    /** Writes (first depth block) or adds (later blocks) the valid part of a tile into {@code y}. */
-    private static void storeTile(float[] tile, float[] y, int n, int row0, int rows, int col0, int cols, boolean add) {
+    /**
+     * Writes (first depth block) or adds (later blocks) the valid part of a tile into {@code y},
+     * applying {@code epilogue} (the last depth block's).
+     */
+    private static void storeTile(float[] tile, float[] y, int n, int row0, int rows, int col0, int cols, boolean add,
+                                  Epilogue epilogue) {
+        float[] bias = epilogue.bias();
+        boolean gelu = epilogue.gelu();
         for (int r = 0; r < rows; r++) {
             int dst = (row0 + r) * n + col0;
             int src = r * NR;
@@ -272,11 +291,21 @@ final class Gemm {
                     if (add) {
                         t = t.add(FloatVector.fromArray(F, y, dst + c));
                     }
+                    if (bias != null) {
+                        t = t.add(FloatVector.fromArray(F, bias, col0 + c));
+                    }
+                    if (gelu) {
+                        t = VectorMath.gelu(t);
+                    }
                     t.intoArray(y, dst + c);
                 }
             } else {
                 for (; c < cols; c++) {
-                    y[dst + c] = add ? y[dst + c] + tile[src + c] : tile[src + c];
+                    float v = add ? y[dst + c] + tile[src + c] : tile[src + c];
+                    if (bias != null) {
+                        v += bias[col0 + c];
+                    }
+                    y[dst + c] = gelu ? VectorMath.gelu(v) : v;
                 }
             }
         }
@@ -296,7 +325,8 @@ final class Gemm {
         return w.f16 != null ? halfToFloat(w.f16, i) : byteToFloat(w.i8, i);
     }
 
-    private static void streamPanel(float[] x, int i0, int rows, int k, PackedWeights w, int panel, float[] y, int n) {
+    private static void streamPanel(float[] x, int i0, int rows, int k, PackedWeights w, int panel, float[] y, int n,
+                                    Epilogue last) {
         FloatVector z = FloatVector.zero(F);
         FloatVector a00 = z, a01 = z, a02 = z, a10 = z, a11 = z, a12 = z;
         FloatVector a20 = z, a21 = z, a22 = z, a30 = z, a31 = z, a32 = z;
@@ -340,7 +370,7 @@ final class Gemm {
         a20.intoArray(tile, 2 * NR); a21.intoArray(tile, 2 * NR + L); a22.intoArray(tile, 2 * NR + 2 * L);
         a30.intoArray(tile, 3 * NR); a31.intoArray(tile, 3 * NR + L); a32.intoArray(tile, 3 * NR + 2 * L);
         int col0 = panel * NR;
-        storeTile(tile, y, n, i0, rows, col0, Math.min(NR, n - col0), false);
+        storeTile(tile, y, n, i0, rows, col0, Math.min(NR, n - col0), false, last);
     }
 
     /**
@@ -349,7 +379,8 @@ final class Gemm {
      * search and batched streams multiply a handful of rows at every decoder step; through the
      * four-row kernel twice, each step would convert every weight twice.
      */
-    private static void streamPanel8(float[] x, int i0, int rows, int k, PackedWeights w, int panel, float[] y, int n) {
+    private static void streamPanel8(float[] x, int i0, int rows, int k, PackedWeights w, int panel, float[] y, int n,
+                                     Epilogue last) {
         FloatVector z = FloatVector.zero(F);
         FloatVector a00 = z, a01 = z, a02 = z;
         FloatVector a10 = z, a11 = z, a12 = z;
@@ -419,19 +450,6 @@ final class Gemm {
         a60.intoArray(tile, 6 * NR); a61.intoArray(tile, 6 * NR + L); a62.intoArray(tile, 6 * NR + 2 * L);
         a70.intoArray(tile, 7 * NR); a71.intoArray(tile, 7 * NR + L); a72.intoArray(tile, 7 * NR + 2 * L);
         int col0 = panel * NR;
-        storeTile(tile, y, n, i0, rows, col0, Math.min(NR, n - col0), false);
-    }
-
-    private static void addBias(float[] bias, float[] y, int m, int n) {
-        for (int i = 0; i < m; i++) {
-            int row = i * n;
-            int j = 0;
-            for (; j <= n - L; j += L) {
-                FloatVector.fromArray(F, y, row + j).add(FloatVector.fromArray(F, bias, j)).intoArray(y, row + j);
-            }
-            for (; j < n; j++) {
-                y[row + j] += bias[j];
-            }
-        }
+        storeTile(tile, y, n, i0, rows, col0, Math.min(NR, n - col0), false, last);
     }
 }

@@ -143,6 +143,11 @@ public final class JvmAccelerator implements Accelerator {
     }
 
     @Override
+    public void matmulGelu(DeviceArray x, DeviceWeights w, DeviceArray bias, DeviceArray y, int m) {
+        Gemm.multiply(loop, a(x), m, (PackedWeights) w, bias == null ? null : a(bias), a(y), true);
+    }
+
+    @Override
     public void softmax(DeviceArray x, int rows, int cols) {
         float[] v = a(x);
         loop.forRange(rows, Math.max(1, 4096 / Math.max(1, cols)), (from, to) -> {

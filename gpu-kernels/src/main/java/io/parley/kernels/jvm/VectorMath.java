@@ -1,5 +1,6 @@
 package io.parley.kernels.jvm;
 
+import io.parley.kernels.nn.ActivationKernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -30,6 +31,11 @@ final class VectorMath {
         FloatVector erfc = t.mul(poly.lanewise(VectorOperators.EXP));
         FloatVector positive = erfc.neg().add(1f);
         return positive.blend(erfc.sub(1f), x.compare(VectorOperators.LT, 0f));
+    }
+
+    /** The reference kernel's GELU on one value. */
+    static float gelu(float x) {
+        return 0.5f * x * (1f + ActivationKernels.erf(x * 0.70710678f));
     }
 
     static FloatVector gelu(FloatVector x) {

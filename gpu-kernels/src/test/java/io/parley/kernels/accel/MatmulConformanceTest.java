@@ -1,6 +1,7 @@
 package io.parley.kernels.accel;
 
 import io.parley.kernels.linalg.MatmulKernels;
+import io.parley.kernels.nn.ActivationKernels;
 import io.parley.kernels.tensor.F16Weights;
 import io.parley.kernels.tensor.F32Weights;
 import io.parley.kernels.tensor.Int8Weights;
@@ -75,6 +76,21 @@ class MatmulConformanceTest {
         DeviceWeights dw = acc.upload(w);
         acc.matmul(dx, dw, db, dy, m);
         float[] got = acc.read(dy);
+        compare(backend, dtype, m, k, n, x, dense, expected, got, "");
+        // The same product with GELU applied as it is stored (a feed-forward layer's first half).
+        acc.matmulGelu(dx, dw, db, dy, m);
+        float[] geluExpected = expected.clone();
+        ActivationKernels.gelu(geluExpected, geluExpected.length);
+        compare(backend, dtype, m, k, n, x, dense, geluExpected, acc.read(dy), " then GELU");
+        dx.close();
+        db.close();
+        dy.close();
+        dw.close();
+    }
+
+    /** GELU's slope is at most 1.13, so the product's tolerance holds after it too. */
+    private static void compare(String backend, String dtype, int m, int k, int n, float[] x, float[] dense,
+                                float[] expected, float[] got, String what) {
 
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
@@ -85,14 +101,10 @@ class MatmulConformanceTest {
                 double tolerance = 1e-5 * magnitude + 1e-6;
                 double diff = Math.abs(got[i * n + j] - expected[i * n + j]);
                 if (!(diff <= tolerance)) {
-                    fail(String.format("%s %s %dx%dx%d: y[%d][%d] = %g, reference %g (diff %g > %g)",
-                            backend, dtype, m, k, n, i, j, got[i * n + j], expected[i * n + j], diff, tolerance));
+                    fail(String.format("%s %s %dx%dx%d%s: y[%d][%d] = %g, reference %g (diff %g > %g)",
+                            backend, dtype, m, k, n, what, i, j, got[i * n + j], expected[i * n + j], diff, tolerance));
                 }
             }
         }
-        dx.close();
-        db.close();
-        dy.close();
-        dw.close();
     }
 }

@@ -252,8 +252,7 @@ public final class WhisperModel implements AutoCloseable {
                 linear(att, layer.out, h, rows);
                 acc.add(x, h, rows * d);
                 acc.layerNorm(x, layer.mlpNorm.gamma, layer.mlpNorm.beta, h, rows, d, LN_EPS);
-                linear(h, layer.fc1, mlp, rows);
-                acc.gelu(mlp, rows * layer.fc1.w.rows());
+                acc.matmulGelu(h, layer.fc1.w, layer.fc1.bias, mlp, rows);
                 linear(mlp, layer.fc2, h, rows);
                 acc.add(x, h, rows * d);
             }
@@ -479,8 +478,7 @@ public final class WhisperModel implements AutoCloseable {
                 acc.add(x, h, rows * d);
                 // Feed-forward.
                 acc.layerNorm(x, layer.mlpNorm.gamma, layer.mlpNorm.beta, h, rows, d, LN_EPS);
-                linear(h, layer.fc1, mlp, rows);
-                acc.gelu(mlp, rows * layer.fc1.w.rows());
+                acc.matmulGelu(h, layer.fc1.w, layer.fc1.bias, mlp, rows);
                 linear(mlp, layer.fc2, h, rows);
                 acc.add(x, h, rows * d);
             }
