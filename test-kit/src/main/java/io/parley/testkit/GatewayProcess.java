@@ -67,7 +67,6 @@ public final class GatewayProcess implements GatewayEndpoint, AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 java(),
                 "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector",
-                "-XX:-UseCountedLoopSafepoints", // as ./parley run gives it: the products' speed
                 "-XX:+ExitOnOutOfMemoryError", "-Xmx1g",
                 // As ./parley run gives them, for Hazelcast in a fleet.
                 "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
