@@ -152,47 +152,9 @@ public final class JvmAccelerator implements Accelerator {
         float[] v = a(x);
         loop.forRange(rows, Math.max(1, 4096 / Math.max(1, cols)), (from, to) -> {
             for (int r = from; r < to; r++) {
-                softmaxRow(v, r * cols, cols);
+                VectorMath.softmaxRow(v, r * cols, cols);
             }
         });
-    }
-
-    static void softmaxRow(float[] v, int base, int cols) {
-        float inv = 1f / expRow(v, base, cols);
-        int c = 0;
-        for (; c <= cols - L; c += L) {
-            FloatVector.fromArray(F, v, base + c).mul(inv).intoArray(v, base + c);
-        }
-        for (; c < cols; c++) {
-            v[base + c] *= inv;
-        }
-    }
-
-    /** {@code v[i] = exp(v[i] - max)} over the row, returning their sum: a softmax but for the division. */
-    static float expRow(float[] v, int base, int cols) {
-        int c = 0;
-        FloatVector maxV = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
-        for (; c <= cols - L; c += L) {
-            maxV = maxV.max(FloatVector.fromArray(F, v, base + c));
-        }
-        float max = maxV.reduceLanes(VectorOperators.MAX);
-        for (; c < cols; c++) {
-            max = Math.max(max, v[base + c]);
-        }
-        FloatVector sumV = FloatVector.zero(F);
-        c = 0;
-        for (; c <= cols - L; c += L) {
-            FloatVector e = FloatVector.fromArray(F, v, base + c).sub(max).lanewise(VectorOperators.EXP);
-            e.intoArray(v, base + c);
-            sumV = sumV.add(e);
-        }
-        float sum = sumV.reduceLanes(VectorOperators.ADD);
-        for (; c < cols; c++) {
-            float e = (float) Math.exp(v[base + c] - max);
-            v[base + c] = e;
-            sum += e;
-        }
-        return sum;
     }
 
     @Override
@@ -319,7 +281,7 @@ public final class JvmAccelerator implements Accelerator {
     public void attention(DeviceArray q, DeviceArray k, DeviceArray v, DeviceArray out, DeviceArray probs,
                           int heads, int headDim, int tq, int tk, int qPosition, boolean causal) {
         if (k instanceof JvmHalfArray || v instanceof JvmHalfArray) {
-            JvmAttention.runPerHead(loop, a(q), keysOrValues(k), keysOrValues(v), a(out), a(probs), heads, headDim,
+            HalfCacheAttention.run(loop, a(q), keysOrValues(k), keysOrValues(v), a(out), a(probs), heads, headDim,
                     tq, tk, qPosition, causal);
             return;
         }
@@ -330,7 +292,7 @@ public final class JvmAccelerator implements Accelerator {
     public void attention(DeviceArray q, DeviceArray k, DeviceArray v, DeviceArray out,
                           int heads, int headDim, int tq, int tk, int qPosition, boolean causal) {
         if (k instanceof JvmHalfArray || v instanceof JvmHalfArray) {
-            JvmAttention.runPerHead(loop, a(q), keysOrValues(k), keysOrValues(v), a(out), null, heads, headDim,
+            HalfCacheAttention.run(loop, a(q), keysOrValues(k), keysOrValues(v), a(out), null, heads, headDim,
                     tq, tk, qPosition, causal);
             return;
         }

@@ -5,10 +5,11 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-/** Element-wise functions over vectors, with the same formulas as the reference kernels. */
+/** Element-wise functions over vectors, and softmax over a row, with the same formulas as the reference kernels. */
 final class VectorMath {
 
     private static final VectorSpecies<Float> F = Gemm.F;
+    private static final int L = F.length();
 
     private VectorMath() {
     }
@@ -40,5 +41,44 @@ final class VectorMath {
 
     static FloatVector gelu(FloatVector x) {
         return x.mul(0.5f).mul(erf(x.mul(0.70710678f)).add(1f));
+    }
+
+    /** The row {@code v[base .. base+cols)} replaced by its softmax. */
+    static void softmaxRow(float[] v, int base, int cols) {
+        float inv = 1f / expRow(v, base, cols);
+        int c = 0;
+        for (; c <= cols - L; c += L) {
+            FloatVector.fromArray(F, v, base + c).mul(inv).intoArray(v, base + c);
+        }
+        for (; c < cols; c++) {
+            v[base + c] *= inv;
+        }
+    }
+
+    /** {@code v[i] = exp(v[i] - max)} over the row, returning their sum: a softmax but for the division. */
+    static float expRow(float[] v, int base, int cols) {
+        int c = 0;
+        FloatVector maxV = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        for (; c <= cols - L; c += L) {
+            maxV = maxV.max(FloatVector.fromArray(F, v, base + c));
+        }
+        float max = maxV.reduceLanes(VectorOperators.MAX);
+        for (; c < cols; c++) {
+            max = Math.max(max, v[base + c]);
+        }
+        FloatVector sumV = FloatVector.zero(F);
+        c = 0;
+        for (; c <= cols - L; c += L) {
+            FloatVector e = FloatVector.fromArray(F, v, base + c).sub(max).lanewise(VectorOperators.EXP);
+            e.intoArray(v, base + c);
+            sumV = sumV.add(e);
+        }
+        float sum = sumV.reduceLanes(VectorOperators.ADD);
+        for (; c < cols; c++) {
+            float e = (float) Math.exp(v[base + c] - max);
+            v[base + c] = e;
+            sum += e;
+        }
+        return sum;
     }
 }

@@ -1,0 +1,258 @@
+package io.parley.kernels.jvm;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The JVM attention's kernels for a few queries (a decoder step, a beam's hypotheses): a query's
+ * scores against rows of keys, and weighted sums of rows of values, for one, four or five
+ * queries per pass over the keys and values ({@code width} apart, one head's columns at an
+ * offset), with 64-float heads held in four vector registers per query.
+ */
+final class AttentionRows {
+
+    private static final VectorSpecies<Float> F = Gemm.F;
+    private static final int L = F.length();
+
+    private AttentionRows() {
+    }
+
+    static void store(FloatVector c0, FloatVector c1, FloatVector c2, FloatVector c3, float[] out, int o) {
+        c0.intoArray(out, o);
+        c1.intoArray(out, o + L);
+        c2.intoArray(out, o + 2 * L);
+        c3.intoArray(out, o + 3 * L);
+    }
+
+    static float[] transposeHead(float[] k, int h, int headDim, int width, int tk, float[] reuse) {
+        float[] t = reuse != null && reuse.length >= headDim * tk ? reuse : new float[headDim * tk];
+        for (int j = 0; j < tk; j++) {
+            int src = j * width + h * headDim;
+            for (int d = 0; d < headDim; d++) {
+                t[d * tk + j] = k[src + d];
+            }
+        }
+        return t;
+    }
+
+    static void scoresTransposed(float[] q, int qOff, float[] keysT, int headDim, int tk, int count,
+                                         float[] probs, int row, float scale) {
+        int j = 0;
+        for (; j <= count - L; j += L) {
+            FloatVector acc = FloatVector.zero(F);
+            for (int d = 0; d < headDim; d++) {
+                acc = FloatVector.fromArray(F, keysT, d * tk + j).fma(FloatVector.broadcast(F, q[qOff + d]), acc);
+            }
+            acc.mul(scale).intoArray(probs, row + j);
+        }
+        for (; j < count; j++) {
+            float s = 0f;
+            for (int d = 0; d < headDim; d++) {
+                s += q[qOff + d] * keysT[d * tk + j];
+            }
+            probs[row + j] = s * scale;
+        }
+    }
+
+    /**
+     * Scores of one 64-float query against {@code count} keys: the query stays in four
+     * registers and each key takes four loads, three multiply-adds and one horizontal sum.
+     */
+    static void scores64(float[] q, int qOff, float[] k, int width, int kOff, int count, float[] probs,
+                                 int row, float scale) {
+        FloatVector q0 = FloatVector.fromArray(F, q, qOff);
+        FloatVector q1 = FloatVector.fromArray(F, q, qOff + L);
+        FloatVector q2 = FloatVector.fromArray(F, q, qOff + 2 * L);
+        FloatVector q3 = FloatVector.fromArray(F, q, qOff + 3 * L);
+        for (int j = 0; j < count; j++) {
+            int base = j * width + kOff;
+            FloatVector acc = FloatVector.fromArray(F, k, base).mul(q0);
+            acc = FloatVector.fromArray(F, k, base + L).fma(q1, acc);
+            acc = FloatVector.fromArray(F, k, base + 2 * L).fma(q2, acc);
+            acc = FloatVector.fromArray(F, k, base + 3 * L).fma(q3, acc);
+            probs[row + j] = acc.reduceLanes(VectorOperators.ADD) * scale;
+        }
+    }
+
+    /** Scores of four 64-float queries (rows {@code width} apart) against all {@code tk} keys. */
+    static void scores64x4(float[] q, int qOff, int width, float[] k, int kOff, int tk, float[] probs,
+                                   int row, float scale) {
+        FloatVector q00 = FloatVector.fromArray(F, q, qOff), q01 = FloatVector.fromArray(F, q, qOff + L);
+        FloatVector q02 = FloatVector.fromArray(F, q, qOff + 2 * L), q03 = FloatVector.fromArray(F, q, qOff + 3 * L);
+        int o1 = qOff + width;
+        FloatVector q10 = FloatVector.fromArray(F, q, o1), q11 = FloatVector.fromArray(F, q, o1 + L);
+        FloatVector q12 = FloatVector.fromArray(F, q, o1 + 2 * L), q13 = FloatVector.fromArray(F, q, o1 + 3 * L);
+        int o2 = qOff + 2 * width;
+        FloatVector q20 = FloatVector.fromArray(F, q, o2), q21 = FloatVector.fromArray(F, q, o2 + L);
+        FloatVector q22 = FloatVector.fromArray(F, q, o2 + 2 * L), q23 = FloatVector.fromArray(F, q, o2 + 3 * L);
+        int o3 = qOff + 3 * width;
+        FloatVector q30 = FloatVector.fromArray(F, q, o3), q31 = FloatVector.fromArray(F, q, o3 + L);
+        FloatVector q32 = FloatVector.fromArray(F, q, o3 + 2 * L), q33 = FloatVector.fromArray(F, q, o3 + 3 * L);
+        for (int j = 0; j < tk; j++) {
+            int base = j * width + kOff;
+            FloatVector k0 = FloatVector.fromArray(F, k, base);
+            FloatVector k1 = FloatVector.fromArray(F, k, base + L);
+            FloatVector k2 = FloatVector.fromArray(F, k, base + 2 * L);
+            FloatVector k3 = FloatVector.fromArray(F, k, base + 3 * L);
+            probs[row + j] = k3.fma(q03, k2.fma(q02, k1.fma(q01, k0.mul(q00))))
+                    .reduceLanes(VectorOperators.ADD) * scale;
+            probs[row + tk + j] = k3.fma(q13, k2.fma(q12, k1.fma(q11, k0.mul(q10))))
+                    .reduceLanes(VectorOperators.ADD) * scale;
+            probs[row + 2 * tk + j] = k3.fma(q23, k2.fma(q22, k1.fma(q21, k0.mul(q20))))
+                    .reduceLanes(VectorOperators.ADD) * scale;
+            probs[row + 3 * tk + j] = k3.fma(q33, k2.fma(q32, k1.fma(q31, k0.mul(q30))))
+                    .reduceLanes(VectorOperators.ADD) * scale;
+        }
+    }
+
+    /**
+     * Scores of five 64-float queries (rows {@code width} apart) against all {@code tk} keys: 20
+     * query registers, four for the key row, each key row read once for all five.
+     */
+    static void scores64x5(float[] q, int qOff, int width, float[] k, int kOff, int tk, float[] probs,
+                                   int row, float scale) {
+        int o0 = qOff;
+        FloatVector q00 = FloatVector.fromArray(F, q, o0), q01 = FloatVector.fromArray(F, q, o0 + L);
+        FloatVector q02 = FloatVector.fromArray(F, q, o0 + 2 * L), q03 = FloatVector.fromArray(F, q, o0 + 3 * L);
+        int o1 = qOff + 1 * width;
+        FloatVector q10 = FloatVector.fromArray(F, q, o1), q11 = FloatVector.fromArray(F, q, o1 + L);
+        FloatVector q12 = FloatVector.fromArray(F, q, o1 + 2 * L), q13 = FloatVector.fromArray(F, q, o1 + 3 * L);
+        int o2 = qOff + 2 * width;
+        FloatVector q20 = FloatVector.fromArray(F, q, o2), q21 = FloatVector.fromArray(F, q, o2 + L);
+        FloatVector q22 = FloatVector.fromArray(F, q, o2 + 2 * L), q23 = FloatVector.fromArray(F, q, o2 + 3 * L);
+        int o3 = qOff + 3 * width;
+        FloatVector q30 = FloatVector.fromArray(F, q, o3), q31 = FloatVector.fromArray(F, q, o3 + L);
+        FloatVector q32 = FloatVector.fromArray(F, q, o3 + 2 * L), q33 = FloatVector.fromArray(F, q, o3 + 3 * L);
+        int o4 = qOff + 4 * width;
+        FloatVector q40 = FloatVector.fromArray(F, q, o4), q41 = FloatVector.fromArray(F, q, o4 + L);
+        FloatVector q42 = FloatVector.fromArray(F, q, o4 + 2 * L), q43 = FloatVector.fromArray(F, q, o4 + 3 * L);
+        for (int j = 0; j < tk; j++) {
+            int base = j * width + kOff;
+            FloatVector k0 = FloatVector.fromArray(F, k, base);
+            FloatVector k1 = FloatVector.fromArray(F, k, base + L);
+            FloatVector k2 = FloatVector.fromArray(F, k, base + 2 * L);
+            FloatVector k3 = FloatVector.fromArray(F, k, base + 3 * L);
+            probs[row + j] = k3.fma(q03, k2.fma(q02, k1.fma(q01, k0.mul(q00))))
+                    .reduceLanes(VectorOperators.ADD) * scale;
+            probs[row + tk + j] = k3.fma(q13, k2.fma(q12, k1.fma(q11, k0.mul(q10))))
+                    .reduceLanes(VectorOperators.ADD) * scale;
+            probs[row + 2 * tk + j] = k3.fma(q23, k2.fma(q22, k1.fma(q21, k0.mul(q20))))
+                    .reduceLanes(VectorOperators.ADD) * scale;
+            probs[row + 3 * tk + j] = k3.fma(q33, k2.fma(q32, k1.fma(q31, k0.mul(q30))))
+                    .reduceLanes(VectorOperators.ADD) * scale;
+            probs[row + 4 * tk + j] = k3.fma(q43, k2.fma(q42, k1.fma(q41, k0.mul(q40))))
+                    .reduceLanes(VectorOperators.ADD) * scale;
+        }
+    }
+
+    /** Five output rows of 64 floats: the weighted sums of the value rows under five rows of weights. */
+    static void weighted64x5(float[] probs, int row, int tk, float[] v, int width, int vOff, float[] out,
+                                     int outOff) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector a00 = z, a01 = z, a02 = z, a03 = z;
+        FloatVector a10 = z, a11 = z, a12 = z, a13 = z;
+        FloatVector a20 = z, a21 = z, a22 = z, a23 = z;
+        FloatVector a30 = z, a31 = z, a32 = z, a33 = z;
+        FloatVector a40 = z, a41 = z, a42 = z, a43 = z;
+        for (int j = 0; j < tk; j++) {
+            int base = j * width + vOff;
+            FloatVector v0 = FloatVector.fromArray(F, v, base);
+            FloatVector v1 = FloatVector.fromArray(F, v, base + L);
+            FloatVector v2 = FloatVector.fromArray(F, v, base + 2 * L);
+            FloatVector v3 = FloatVector.fromArray(F, v, base + 3 * L);
+            FloatVector p = FloatVector.broadcast(F, probs[row + j]);
+            a00 = v0.fma(p, a00); a01 = v1.fma(p, a01); a02 = v2.fma(p, a02); a03 = v3.fma(p, a03);
+            p = FloatVector.broadcast(F, probs[row + tk + j]);
+            a10 = v0.fma(p, a10); a11 = v1.fma(p, a11); a12 = v2.fma(p, a12); a13 = v3.fma(p, a13);
+            p = FloatVector.broadcast(F, probs[row + 2 * tk + j]);
+            a20 = v0.fma(p, a20); a21 = v1.fma(p, a21); a22 = v2.fma(p, a22); a23 = v3.fma(p, a23);
+            p = FloatVector.broadcast(F, probs[row + 3 * tk + j]);
+            a30 = v0.fma(p, a30); a31 = v1.fma(p, a31); a32 = v2.fma(p, a32); a33 = v3.fma(p, a33);
+            p = FloatVector.broadcast(F, probs[row + 4 * tk + j]);
+            a40 = v0.fma(p, a40); a41 = v1.fma(p, a41); a42 = v2.fma(p, a42); a43 = v3.fma(p, a43);
+        }
+        store(a00, a01, a02, a03, out, outOff);
+        store(a10, a11, a12, a13, out, outOff + width);
+        store(a20, a21, a22, a23, out, outOff + 2 * width);
+        store(a30, a31, a32, a33, out, outOff + 3 * width);
+        store(a40, a41, a42, a43, out, outOff + 4 * width);
+    }
+
+    /** Four output rows of 64 floats: the weighted sums of the value rows under four rows of weights. */
+    static void weighted64x4(float[] probs, int row, int tk, float[] v, int width, int vOff, float[] out,
+                                     int outOff) {
+        FloatVector z = FloatVector.zero(F);
+        FloatVector a00 = z, a01 = z, a02 = z, a03 = z, a10 = z, a11 = z, a12 = z, a13 = z;
+        FloatVector a20 = z, a21 = z, a22 = z, a23 = z, a30 = z, a31 = z, a32 = z, a33 = z;
+        for (int j = 0; j < tk; j++) {
+            int base = j * width + vOff;
+            FloatVector v0 = FloatVector.fromArray(F, v, base);
+            FloatVector v1 = FloatVector.fromArray(F, v, base + L);
+            FloatVector v2 = FloatVector.fromArray(F, v, base + 2 * L);
+            FloatVector v3 = FloatVector.fromArray(F, v, base + 3 * L);
+            FloatVector p = FloatVector.broadcast(F, probs[row + j]);
+            a00 = v0.fma(p, a00); a01 = v1.fma(p, a01); a02 = v2.fma(p, a02); a03 = v3.fma(p, a03);
+            p = FloatVector.broadcast(F, probs[row + tk + j]);
+            a10 = v0.fma(p, a10); a11 = v1.fma(p, a11); a12 = v2.fma(p, a12); a13 = v3.fma(p, a13);
+            p = FloatVector.broadcast(F, probs[row + 2 * tk + j]);
+            a20 = v0.fma(p, a20); a21 = v1.fma(p, a21); a22 = v2.fma(p, a22); a23 = v3.fma(p, a23);
+            p = FloatVector.broadcast(F, probs[row + 3 * tk + j]);
+            a30 = v0.fma(p, a30); a31 = v1.fma(p, a31); a32 = v2.fma(p, a32); a33 = v3.fma(p, a33);
+        }
+        store(a00, a01, a02, a03, out, outOff);
+        store(a10, a11, a12, a13, out, outOff + width);
+        store(a20, a21, a22, a23, out, outOff + 2 * width);
+        store(a30, a31, a32, a33, out, outOff + 3 * width);
+    }
+
+    static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            acc = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), acc);
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            s += a[aOff + i] * b[bOff + i];
+        }
+        return s;
+    }
+
+    static void weightedValues(float[] probs, int row, float[] v, int width, int vOff, int headDim, int count,
+                                       float[] out, int outOff) {
+        if (headDim == 4 * L) {
+            // The common head size (64 floats with 512-bit vectors): walk the value rows once,
+            // with the whole output row in four registers.
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+            for (int j = 0; j < count; j++) {
+                FloatVector p = FloatVector.broadcast(F, probs[row + j]);
+                int base = j * width + vOff;
+                a0 = FloatVector.fromArray(F, v, base).fma(p, a0);
+                a1 = FloatVector.fromArray(F, v, base + L).fma(p, a1);
+                a2 = FloatVector.fromArray(F, v, base + 2 * L).fma(p, a2);
+                a3 = FloatVector.fromArray(F, v, base + 3 * L).fma(p, a3);
+            }
+            a0.intoArray(out, outOff);
+            a1.intoArray(out, outOff + L);
+            a2.intoArray(out, outOff + 2 * L);
+            a3.intoArray(out, outOff + 3 * L);
+            return;
+        }
+        int d = 0;
+        for (; d <= headDim - L; d += L) {
+            FloatVector acc = FloatVector.zero(F);
+            for (int j = 0; j < count; j++) {
+                acc = FloatVector.fromArray(F, v, j * width + vOff + d).fma(FloatVector.broadcast(F, probs[row + j]), acc);
+            }
+            acc.intoArray(out, outOff + d);
+        }
+        for (; d < headDim; d++) {
+            float acc = 0f;
+            for (int j = 0; j < count; j++) {
+                acc += probs[row + j] * v[j * width + vOff + d];
+            }
+            out[outOff + d] = acc;
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.parley.kernels.jvm;
+
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Attention over a key/value cache kept in f16 ({@link JvmHalfArray}): each head's rows widened
+ * to f32 where the arithmetic happens.
+ */
+final class HalfCacheAttention {
+
+    private static final VectorSpecies<Float> F = Gemm.F;
+    private static final int L = F.length();
+    /** Each head's attention runs on the task's own thread. */
+    private static final ParallelLoop SERIAL = new ParallelLoop(1);
+
+    private HalfCacheAttention() {
+    }
+
+    /** Per thread: one head's queries, keys, values, output and weights, as f32 rows of their own. */
+    private static final ThreadLocal<float[][]> HEAD_SCRATCH = ThreadLocal.withInitial(() -> new float[5][0]);
+
+    /**
+     * Attention whose keys and values are f16 bits ({@code short[]}, a cross-attention cache)
+     * or floats ({@code float[]}), head by head in parallel: each head's keys and values are
+     * widened into f32 rows of the thread's own (tk x headDim, in L2 for a 30 s window), and the
+     * f32 kernels of {@link JvmAttention} run on that one head. The cache takes half the memory
+     * and half the bytes per pass; the widening costs a few operations per sixteen values, which
+     * several queries (a beam's hypotheses) share. Widening inside the score and value loops instead was slower:
+     * the conversions then compete with the multiply-adds for the same registers and ports.
+     */
+    static void run(ParallelLoop loop, float[] q, Object k, Object v, float[] out, float[] probs,
+                    int heads, int headDim, int tq, int tk, int qPosition, boolean causal) {
+        int width = heads * headDim;
+        loop.forRange(heads, 1, (h0, h1) -> {
+            float[][] scratch = HEAD_SCRATCH.get();
+            float[] kh = grow(scratch, 0, tk * headDim);
+            float[] vh = grow(scratch, 1, tk * headDim);
+            float[] qh = grow(scratch, 2, tq * headDim);
+            float[] oh = grow(scratch, 3, tq * headDim);
+            // Weights are the working space of the few-queries path; the product path needs none.
+            float[] ph = probs != null || tq < JvmAttention.GEMM_FROM ? grow(scratch, 4, tq * tk) : null;
+            for (int h = h0; h < h1; h++) {
+                int col = h * headDim;
+                headRows(k, col, headDim, width, tk, kh);
+                headRows(v, col, headDim, width, tk, vh);
+                for (int i = 0; i < tq; i++) {
+                    System.arraycopy(q, i * width + col, qh, i * headDim, headDim);
+                }
+                JvmAttention.run(SERIAL, qh, kh, vh, oh, ph, 1, headDim, tq, tk, qPosition, causal);
+                for (int i = 0; i < tq; i++) {
+                    System.arraycopy(oh, i * headDim, out, i * width + col, headDim);
+                }
+                if (probs != null) {
+                    System.arraycopy(ph, 0, probs, h * tq * tk, tq * tk);
+                }
+            }
+        });
+    }
+
+    private static float[] grow(float[][] scratch, int i, int length) {
+        if (scratch[i].length < length) {
+            scratch[i] = new float[length];
+        }
+        return scratch[i];
+    }
+
+    /** Columns {@code col .. col+headDim} of every row of {@code src} as f32, into {@code dst} ({@code rows x headDim}). */
+    private static void headRows(Object src, int col, int headDim, int width, int rows, float[] dst) {
+        if (src instanceof float[] f) {
+            for (int j = 0; j < rows; j++) {
+                System.arraycopy(f, j * width + col, dst, j * headDim, headDim);
+            }
+            return;
+        }
+        short[] bits = (short[]) src;
+        int vectorWidth = headDim - headDim % L;
+        for (int j = 0; j < rows; j++) {
+            int s = j * width + col;
+            int d = j * headDim;
+            int c = 0;
+            for (; c < vectorWidth; c += L) {
+                Gemm.halfToFloat(bits, s + c).intoArray(dst, d + c);
+            }
+            for (; c < headDim; c++) {
+                dst[d + c] = Float.float16ToFloat(bits[s + c]);
+            }
+        }
+    }
+}
