@@ -6,8 +6,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The JVM attention's kernels for a few queries (a decoder step, a beam's hypotheses): a query's
- * scores against rows of keys, and weighted sums of rows of values, for one, four or five
- * queries per pass over the keys and values ({@code width} apart, one head's columns at an
+ * scores against rows of keys, and weighted sums of rows of values, for one query or a group of
+ * up to five per pass over the keys and values ({@code width} apart, one head's columns at an
  * offset), with 64-float heads held in four vector registers per query.
  */
 final class AttentionRows {
@@ -76,55 +76,37 @@ final class AttentionRows {
     }
 
     /** Scores of four 64-float queries (rows {@code width} apart) against all {@code tk} keys. */
-    static void scores64x4(float[] q, int qOff, int width, float[] k, int kOff, int tk, float[] probs,
-                                   int row, float scale) {
-        FloatVector q00 = FloatVector.fromArray(F, q, qOff), q01 = FloatVector.fromArray(F, q, qOff + L);
-        FloatVector q02 = FloatVector.fromArray(F, q, qOff + 2 * L), q03 = FloatVector.fromArray(F, q, qOff + 3 * L);
-        int o1 = qOff + width;
-        FloatVector q10 = FloatVector.fromArray(F, q, o1), q11 = FloatVector.fromArray(F, q, o1 + L);
-        FloatVector q12 = FloatVector.fromArray(F, q, o1 + 2 * L), q13 = FloatVector.fromArray(F, q, o1 + 3 * L);
-        int o2 = qOff + 2 * width;
-        FloatVector q20 = FloatVector.fromArray(F, q, o2), q21 = FloatVector.fromArray(F, q, o2 + L);
-        FloatVector q22 = FloatVector.fromArray(F, q, o2 + 2 * L), q23 = FloatVector.fromArray(F, q, o2 + 3 * L);
-        int o3 = qOff + 3 * width;
-        FloatVector q30 = FloatVector.fromArray(F, q, o3), q31 = FloatVector.fromArray(F, q, o3 + L);
-        FloatVector q32 = FloatVector.fromArray(F, q, o3 + 2 * L), q33 = FloatVector.fromArray(F, q, o3 + 3 * L);
-        for (int j = 0; j < tk; j++) {
-            int base = j * width + kOff;
-            FloatVector k0 = FloatVector.fromArray(F, k, base);
-            FloatVector k1 = FloatVector.fromArray(F, k, base + L);
-            FloatVector k2 = FloatVector.fromArray(F, k, base + 2 * L);
-            FloatVector k3 = FloatVector.fromArray(F, k, base + 3 * L);
-            probs[row + j] = k3.fma(q03, k2.fma(q02, k1.fma(q01, k0.mul(q00))))
-                    .reduceLanes(VectorOperators.ADD) * scale;
-            probs[row + tk + j] = k3.fma(q13, k2.fma(q12, k1.fma(q11, k0.mul(q10))))
-                    .reduceLanes(VectorOperators.ADD) * scale;
-            probs[row + 2 * tk + j] = k3.fma(q23, k2.fma(q22, k1.fma(q21, k0.mul(q20))))
-                    .reduceLanes(VectorOperators.ADD) * scale;
-            probs[row + 3 * tk + j] = k3.fma(q33, k2.fma(q32, k1.fma(q31, k0.mul(q30))))
-                    .reduceLanes(VectorOperators.ADD) * scale;
-        }
-    }
-
     /**
      * Scores of five 64-float queries (rows {@code width} apart) against all {@code tk} keys: 20
      * query registers, four for the key row, each key row read once for all five.
      */
-    static void scores64x5(float[] q, int qOff, int width, float[] k, int kOff, int tk, float[] probs,
-                                   int row, float scale) {
+    /**
+     * Scores of a group of two to five 64-float queries (rows {@code width} apart) against all
+     * {@code tk} keys, each key row read once for the group: 20 query registers, four for the key
+     * row. A group of fewer than five repeats its last query, whose scores land on its own row
+     * again (the same values), so the kernel is one for every group size; its weights rows are
+     * {@code tk} apart from {@code row}.
+     */
+    static void scoresGroup(float[] q, int qOff, int width, int count, float[] k, int kOff, int tk, float[] probs,
+                            int row, float scale) {
         int o0 = qOff;
+        int p0 = row;
+        int o1 = qOff + Math.min(1, count - 1) * width;
+        int p1 = row + Math.min(1, count - 1) * tk;
+        int o2 = qOff + Math.min(2, count - 1) * width;
+        int p2 = row + Math.min(2, count - 1) * tk;
+        int o3 = qOff + Math.min(3, count - 1) * width;
+        int p3 = row + Math.min(3, count - 1) * tk;
+        int o4 = qOff + Math.min(4, count - 1) * width;
+        int p4 = row + Math.min(4, count - 1) * tk;
         FloatVector q00 = FloatVector.fromArray(F, q, o0), q01 = FloatVector.fromArray(F, q, o0 + L);
         FloatVector q02 = FloatVector.fromArray(F, q, o0 + 2 * L), q03 = FloatVector.fromArray(F, q, o0 + 3 * L);
-        int o1 = qOff + 1 * width;
         FloatVector q10 = FloatVector.fromArray(F, q, o1), q11 = FloatVector.fromArray(F, q, o1 + L);
         FloatVector q12 = FloatVector.fromArray(F, q, o1 + 2 * L), q13 = FloatVector.fromArray(F, q, o1 + 3 * L);
-        int o2 = qOff + 2 * width;
         FloatVector q20 = FloatVector.fromArray(F, q, o2), q21 = FloatVector.fromArray(F, q, o2 + L);
         FloatVector q22 = FloatVector.fromArray(F, q, o2 + 2 * L), q23 = FloatVector.fromArray(F, q, o2 + 3 * L);
-        int o3 = qOff + 3 * width;
         FloatVector q30 = FloatVector.fromArray(F, q, o3), q31 = FloatVector.fromArray(F, q, o3 + L);
         FloatVector q32 = FloatVector.fromArray(F, q, o3 + 2 * L), q33 = FloatVector.fromArray(F, q, o3 + 3 * L);
-        int o4 = qOff + 4 * width;
         FloatVector q40 = FloatVector.fromArray(F, q, o4), q41 = FloatVector.fromArray(F, q, o4 + L);
         FloatVector q42 = FloatVector.fromArray(F, q, o4 + 2 * L), q43 = FloatVector.fromArray(F, q, o4 + 3 * L);
         for (int j = 0; j < tk; j++) {
@@ -133,22 +115,31 @@ final class AttentionRows {
             FloatVector k1 = FloatVector.fromArray(F, k, base + L);
             FloatVector k2 = FloatVector.fromArray(F, k, base + 2 * L);
             FloatVector k3 = FloatVector.fromArray(F, k, base + 3 * L);
-            probs[row + j] = k3.fma(q03, k2.fma(q02, k1.fma(q01, k0.mul(q00))))
+            probs[p0 + j] = k3.fma(q03, k2.fma(q02, k1.fma(q01, k0.mul(q00))))
                     .reduceLanes(VectorOperators.ADD) * scale;
-            probs[row + tk + j] = k3.fma(q13, k2.fma(q12, k1.fma(q11, k0.mul(q10))))
+            probs[p1 + j] = k3.fma(q13, k2.fma(q12, k1.fma(q11, k0.mul(q10))))
                     .reduceLanes(VectorOperators.ADD) * scale;
-            probs[row + 2 * tk + j] = k3.fma(q23, k2.fma(q22, k1.fma(q21, k0.mul(q20))))
+            probs[p2 + j] = k3.fma(q23, k2.fma(q22, k1.fma(q21, k0.mul(q20))))
                     .reduceLanes(VectorOperators.ADD) * scale;
-            probs[row + 3 * tk + j] = k3.fma(q33, k2.fma(q32, k1.fma(q31, k0.mul(q30))))
+            probs[p3 + j] = k3.fma(q33, k2.fma(q32, k1.fma(q31, k0.mul(q30))))
                     .reduceLanes(VectorOperators.ADD) * scale;
-            probs[row + 4 * tk + j] = k3.fma(q43, k2.fma(q42, k1.fma(q41, k0.mul(q40))))
+            probs[p4 + j] = k3.fma(q43, k2.fma(q42, k1.fma(q41, k0.mul(q40))))
                     .reduceLanes(VectorOperators.ADD) * scale;
         }
     }
 
-    /** Five output rows of 64 floats: the weighted sums of the value rows under five rows of weights. */
-    static void weighted64x5(float[] probs, int row, int tk, float[] v, int width, int vOff, float[] out,
-                                     int outOff) {
+    /**
+     * The output rows of a group of two to five queries: the weighted sums of the value rows
+     * under the group's rows of weights (as {@link #scoresGroup} lays them out), each value row
+     * read once for the group.
+     */
+    static void weightedGroup(float[] probs, int row, int tk, int count, float[] v, int width, int vOff, float[] out,
+                              int outOff) {
+        int p0 = row;
+        int p1 = row + Math.min(1, count - 1) * tk;
+        int p2 = row + Math.min(2, count - 1) * tk;
+        int p3 = row + Math.min(3, count - 1) * tk;
+        int p4 = row + Math.min(4, count - 1) * tk;
         FloatVector z = FloatVector.zero(F);
         FloatVector a00 = z, a01 = z, a02 = z, a03 = z;
         FloatVector a10 = z, a11 = z, a12 = z, a13 = z;
@@ -161,49 +152,23 @@ final class AttentionRows {
             FloatVector v1 = FloatVector.fromArray(F, v, base + L);
             FloatVector v2 = FloatVector.fromArray(F, v, base + 2 * L);
             FloatVector v3 = FloatVector.fromArray(F, v, base + 3 * L);
-            FloatVector p = FloatVector.broadcast(F, probs[row + j]);
-            a00 = v0.fma(p, a00); a01 = v1.fma(p, a01); a02 = v2.fma(p, a02); a03 = v3.fma(p, a03);
-            p = FloatVector.broadcast(F, probs[row + tk + j]);
-            a10 = v0.fma(p, a10); a11 = v1.fma(p, a11); a12 = v2.fma(p, a12); a13 = v3.fma(p, a13);
-            p = FloatVector.broadcast(F, probs[row + 2 * tk + j]);
-            a20 = v0.fma(p, a20); a21 = v1.fma(p, a21); a22 = v2.fma(p, a22); a23 = v3.fma(p, a23);
-            p = FloatVector.broadcast(F, probs[row + 3 * tk + j]);
-            a30 = v0.fma(p, a30); a31 = v1.fma(p, a31); a32 = v2.fma(p, a32); a33 = v3.fma(p, a33);
-            p = FloatVector.broadcast(F, probs[row + 4 * tk + j]);
-            a40 = v0.fma(p, a40); a41 = v1.fma(p, a41); a42 = v2.fma(p, a42); a43 = v3.fma(p, a43);
+            FloatVector w = FloatVector.broadcast(F, probs[p0 + j]);
+            a00 = v0.fma(w, a00); a01 = v1.fma(w, a01); a02 = v2.fma(w, a02); a03 = v3.fma(w, a03);
+            w = FloatVector.broadcast(F, probs[p1 + j]);
+            a10 = v0.fma(w, a10); a11 = v1.fma(w, a11); a12 = v2.fma(w, a12); a13 = v3.fma(w, a13);
+            w = FloatVector.broadcast(F, probs[p2 + j]);
+            a20 = v0.fma(w, a20); a21 = v1.fma(w, a21); a22 = v2.fma(w, a22); a23 = v3.fma(w, a23);
+            w = FloatVector.broadcast(F, probs[p3 + j]);
+            a30 = v0.fma(w, a30); a31 = v1.fma(w, a31); a32 = v2.fma(w, a32); a33 = v3.fma(w, a33);
+            w = FloatVector.broadcast(F, probs[p4 + j]);
+            a40 = v0.fma(w, a40); a41 = v1.fma(w, a41); a42 = v2.fma(w, a42); a43 = v3.fma(w, a43);
         }
+        // A repeated query's output is its own again: the same values to the same row.
         store(a00, a01, a02, a03, out, outOff);
-        store(a10, a11, a12, a13, out, outOff + width);
-        store(a20, a21, a22, a23, out, outOff + 2 * width);
-        store(a30, a31, a32, a33, out, outOff + 3 * width);
-        store(a40, a41, a42, a43, out, outOff + 4 * width);
-    }
-
-    /** Four output rows of 64 floats: the weighted sums of the value rows under four rows of weights. */
-    static void weighted64x4(float[] probs, int row, int tk, float[] v, int width, int vOff, float[] out,
-                                     int outOff) {
-        FloatVector z = FloatVector.zero(F);
-        FloatVector a00 = z, a01 = z, a02 = z, a03 = z, a10 = z, a11 = z, a12 = z, a13 = z;
-        FloatVector a20 = z, a21 = z, a22 = z, a23 = z, a30 = z, a31 = z, a32 = z, a33 = z;
-        for (int j = 0; j < tk; j++) {
-            int base = j * width + vOff;
-            FloatVector v0 = FloatVector.fromArray(F, v, base);
-            FloatVector v1 = FloatVector.fromArray(F, v, base + L);
-            FloatVector v2 = FloatVector.fromArray(F, v, base + 2 * L);
-            FloatVector v3 = FloatVector.fromArray(F, v, base + 3 * L);
-            FloatVector p = FloatVector.broadcast(F, probs[row + j]);
-            a00 = v0.fma(p, a00); a01 = v1.fma(p, a01); a02 = v2.fma(p, a02); a03 = v3.fma(p, a03);
-            p = FloatVector.broadcast(F, probs[row + tk + j]);
-            a10 = v0.fma(p, a10); a11 = v1.fma(p, a11); a12 = v2.fma(p, a12); a13 = v3.fma(p, a13);
-            p = FloatVector.broadcast(F, probs[row + 2 * tk + j]);
-            a20 = v0.fma(p, a20); a21 = v1.fma(p, a21); a22 = v2.fma(p, a22); a23 = v3.fma(p, a23);
-            p = FloatVector.broadcast(F, probs[row + 3 * tk + j]);
-            a30 = v0.fma(p, a30); a31 = v1.fma(p, a31); a32 = v2.fma(p, a32); a33 = v3.fma(p, a33);
-        }
-        store(a00, a01, a02, a03, out, outOff);
-        store(a10, a11, a12, a13, out, outOff + width);
-        store(a20, a21, a22, a23, out, outOff + 2 * width);
-        store(a30, a31, a32, a33, out, outOff + 3 * width);
+        store(a10, a11, a12, a13, out, outOff + Math.min(1, count - 1) * width);
+        store(a20, a21, a22, a23, out, outOff + Math.min(2, count - 1) * width);
+        store(a30, a31, a32, a33, out, outOff + Math.min(3, count - 1) * width);
+        store(a40, a41, a42, a43, out, outOff + Math.min(4, count - 1) * width);
     }
 
     static float dot(float[] a, int aOff, float[] b, int bOff, int n) {

@@ -56,28 +56,20 @@ final class JvmAttention {
                     transposedHead = h;
                 }
                 int first = i0;
-                if (!causal && !transpose && headDim == 4 * L && i1 - first == 5) {
-                    // A beam of five (Whisper's usual beam): all five in one pass.
-                    int row = (h * tq + first) * tk;
-                    int qOff = first * width + h * headDim;
-                    AttentionRows.scores64x5(q, qOff, width, k, h * headDim, tk, probs, row, scale);
-                    for (int r = 0; r < 5; r++) {
-                        VectorMath.softmaxRow(probs, row + r * tk, tk);
-                    }
-                    AttentionRows.weighted64x5(probs, row, tk, v, width, h * headDim, out, qOff);
-                    first = i1;
-                }
                 if (!causal && !transpose && headDim == 4 * L) {
-                    // Queries four at a time over the same keys and values (a beam's hypotheses
-                    // over their shared window): each key and value row is read once for four.
-                    for (; first + 4 <= i1; first += 4) {
+                    // Queries in groups of up to five over the same keys and values (a beam's
+                    // hypotheses over their shared window; Whisper's usual beam is five): each
+                    // key and value row is read once for the group.
+                    while (i1 - first >= 2) {
+                        int count = Math.min(5, i1 - first);
                         int row = (h * tq + first) * tk;
                         int qOff = first * width + h * headDim;
-                        AttentionRows.scores64x4(q, qOff, width, k, h * headDim, tk, probs, row, scale);
-                        for (int r = 0; r < 4; r++) {
+                        AttentionRows.scoresGroup(q, qOff, width, count, k, h * headDim, tk, probs, row, scale);
+                        for (int r = 0; r < count; r++) {
                             VectorMath.softmaxRow(probs, row + r * tk, tk);
                         }
-                        AttentionRows.weighted64x4(probs, row, tk, v, width, h * headDim, out, qOff);
+                        AttentionRows.weightedGroup(probs, row, tk, count, v, width, h * headDim, out, qOff);
+                        first += count;
                     }
                 }
                 for (int i = first; i < i1; i++) {
