@@ -171,19 +171,6 @@ final class AttentionRows {
         store(a40, a41, a42, a43, out, outOff + Math.min(4, count - 1) * width);
     }
 
-    static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
-        FloatVector acc = FloatVector.zero(F);
-        int i = 0;
-        for (; i <= n - L; i += L) {
-            acc = FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), acc);
-        }
-        float s = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            s += a[aOff + i] * b[bOff + i];
-        }
-        return s;
-    }
-
     static void weightedValues(float[] probs, int row, float[] v, int width, int vOff, int headDim, int count,
                                        float[] out, int outOff) {
         if (headDim == 4 * L) {

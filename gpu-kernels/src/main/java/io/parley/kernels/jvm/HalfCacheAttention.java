@@ -10,8 +10,6 @@ final class HalfCacheAttention {
 
     private static final VectorSpecies<Float> F = Gemm.F;
     private static final int L = F.length();
-    /** Each head's attention runs on the task's own thread. */
-    private static final ParallelLoop SERIAL = new ParallelLoop(1);
 
     private HalfCacheAttention() {
     }
@@ -46,7 +44,7 @@ final class HalfCacheAttention {
                 for (int i = 0; i < tq; i++) {
                     System.arraycopy(q, i * width + col, qh, i * headDim, headDim);
                 }
-                JvmAttention.run(SERIAL, qh, kh, vh, oh, ph, 1, headDim, tq, tk, qPosition, causal);
+                JvmAttention.run(JvmAttention.SERIAL, qh, kh, vh, oh, ph, 1, headDim, tq, tk, qPosition, causal);
                 for (int i = 0; i < tq; i++) {
                     System.arraycopy(oh, i * headDim, out, i * width + col, headDim);
                 }

@@ -4,7 +4,6 @@ import io.parley.kernels.accel.Accelerator;
 import io.parley.kernels.accel.DeviceArray;
 import io.parley.kernels.accel.DeviceWeights;
 import io.parley.kernels.accel.MelSpec;
-import io.parley.kernels.nn.ActivationKernels;
 import io.parley.kernels.nn.ConvKernels;
 import io.parley.kernels.nn.EmbeddingKernels;
 import io.parley.kernels.signal.FftKernels;
@@ -207,7 +206,7 @@ public final class JvmAccelerator implements Accelerator {
                 VectorMath.gelu(FloatVector.fromArray(F, v, i)).intoArray(v, i);
             }
             for (; i < to; i++) {
-                v[i] = 0.5f * v[i] * (1f + ActivationKernels.erf(v[i] * 0.70710678f));
+                v[i] = VectorMath.gelu(v[i]);
             }
         });
     }
@@ -280,23 +279,24 @@ public final class JvmAccelerator implements Accelerator {
     @Override
     public void attention(DeviceArray q, DeviceArray k, DeviceArray v, DeviceArray out, DeviceArray probs,
                           int heads, int headDim, int tq, int tk, int qPosition, boolean causal) {
-        if (k instanceof JvmHalfArray || v instanceof JvmHalfArray) {
-            HalfCacheAttention.run(loop, a(q), keysOrValues(k), keysOrValues(v), a(out), a(probs), heads, headDim,
-                    tq, tk, qPosition, causal);
-            return;
-        }
-        JvmAttention.run(loop, a(q), a(k), a(v), a(out), a(probs), heads, headDim, tq, tk, qPosition, causal);
+        attend(q, k, v, out, a(probs), heads, headDim, tq, tk, qPosition, causal);
     }
 
     @Override
     public void attention(DeviceArray q, DeviceArray k, DeviceArray v, DeviceArray out,
                           int heads, int headDim, int tq, int tk, int qPosition, boolean causal) {
+        attend(q, k, v, out, null, heads, headDim, tq, tk, qPosition, causal);
+    }
+
+    /** Attention over an f32 cache, or one kept in f16 ({@link #keyValueCache}); weights into {@code probs} if not null. */
+    private void attend(DeviceArray q, DeviceArray k, DeviceArray v, DeviceArray out, float[] probs,
+                        int heads, int headDim, int tq, int tk, int qPosition, boolean causal) {
         if (k instanceof JvmHalfArray || v instanceof JvmHalfArray) {
-            HalfCacheAttention.run(loop, a(q), keysOrValues(k), keysOrValues(v), a(out), null, heads, headDim,
+            HalfCacheAttention.run(loop, a(q), keysOrValues(k), keysOrValues(v), a(out), probs, heads, headDim,
                     tq, tk, qPosition, causal);
             return;
         }
-        JvmAttention.run(loop, a(q), a(k), a(v), a(out), null, heads, headDim, tq, tk, qPosition, causal);
+        JvmAttention.run(loop, a(q), a(k), a(v), a(out), probs, heads, headDim, tq, tk, qPosition, causal);
     }
 
     @Override
@@ -397,16 +397,7 @@ public final class JvmAccelerator implements Accelerator {
                 int m = firstPosition + i * down;
                 int start = m / up;
                 int phase = (m - start * up) * taps;
-                FloatVector acc = FloatVector.zero(F);
-                int t = 0;
-                for (; t <= taps - L; t += L) {
-                    acc = FloatVector.fromArray(F, h, phase + t).fma(FloatVector.fromArray(F, in, start + t), acc);
-                }
-                float sum = acc.reduceLanes(VectorOperators.ADD);
-                for (; t < taps; t++) {
-                    sum += h[phase + t] * in[start + t];
-                }
-                out[i] = sum;
+                out[i] = VectorMath.dot(h, phase, in, start, taps);
             }
         });
     }

@@ -25,7 +25,7 @@ final class JvmAttention {
     /** From this many queries, the matrix-product path. */
     static final int GEMM_FROM = 32;
     /** Products inside a task run on the task's own thread. */
-    private static final ParallelLoop SERIAL = new ParallelLoop(1);
+    static final ParallelLoop SERIAL = new ParallelLoop(1);
 
     /** @param probs receives the weights, {@code heads x tq x tk}; null when they are not wanted */
     static void run(ParallelLoop loop, float[] q, float[] k, float[] v, float[] out, float[] probs,
@@ -82,7 +82,7 @@ final class JvmAttention {
                         AttentionRows.scores64(q, qOff, k, width, h * headDim, last + 1, probs, row, scale);
                     } else {
                         for (int j = 0; j <= last; j++) {
-                            probs[row + j] = AttentionRows.dot(q, qOff, k, j * width + h * headDim, headDim) * scale;
+                            probs[row + j] = VectorMath.dot(q, qOff, k, j * width + h * headDim, headDim) * scale;
                         }
                     }
                     for (int j = last + 1; j < tk; j++) {
