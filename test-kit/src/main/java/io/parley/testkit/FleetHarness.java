@@ -2,8 +2,6 @@ package io.parley.testkit;
 
 import io.vertx.core.json.JsonObject;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,7 +34,7 @@ public final class FleetHarness implements AutoCloseable {
         Files.writeString(secret, "a-secret-the-fleet-shares-" + "x".repeat(40));
         List<Integer> ports = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
-            ports.add(freePort());
+            ports.add(LoopbackPorts.free());
         }
         String members = ports.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
         for (int i = 0; i < nodes.size(); i++) {
@@ -50,11 +48,6 @@ public final class FleetHarness implements AutoCloseable {
         running = new GatewayProcess[nodes.size()];
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     /** Starts every node, one after the other (each joins those before it). */
     public void startAll() throws Exception {

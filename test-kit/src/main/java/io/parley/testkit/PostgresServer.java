@@ -1,7 +1,6 @@
 package io.parley.testkit;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -45,7 +44,7 @@ public final class PostgresServer implements AutoCloseable {
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
             exec(List.of("chown", "postgres:postgres", dir.toString()), 30);
         }
-        int port = freePort();
+        int port = LoopbackPorts.free();
         PostgresServer pg = new PostgresServer(bin, dir, port, root);
         try {
             pg.run(List.of(bin.resolve("initdb").toString(), "-D", dir.resolve("data").toString(), "-U", USER,
@@ -128,9 +127,4 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }
