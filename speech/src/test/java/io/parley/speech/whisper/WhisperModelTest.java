@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -196,6 +197,40 @@ class WhisperModelTest {
             }
         } finally {
             together.forEach(WhisperModel.Encoded::close);
+        }
+    }
+
+    /**
+     * Decoder states reuse the key/value caches of closed ones. A reused cache holds another
+     * sequence's keys beyond its length, which must not show; and a state closed twice must not
+     * give its cache to two live states.
+     */
+    @Test
+    void reusedDecoderCachesBehaveAsFreshOnes() {
+        int[] prompt = fixture.ids("firstStep", "prompt");
+        int[] longer = java.util.Arrays.copyOf(prompt, prompt.length + 6);
+        for (int i = prompt.length; i < longer.length; i++) {
+            longer[i] = tokenizer.encode(" the")[0];
+        }
+        try (WhisperModel.Encoded enc = model.encode(mel, 3000)) {
+            float[] fresh;
+            float[] freshNext;
+            try (WhisperModel.DecoderState s = model.newState(enc)) {
+                fresh = model.decode(s, prompt);
+                freshNext = model.decode(s, new int[]{tokenizer.encode(" And")[0]});
+            }
+            WhisperModel.DecoderState used = model.newState(enc);
+            model.decode(used, longer);
+            used.close();
+            used.close(); // twice: still one cache back in the pool
+            try (WhisperModel.DecoderState a = model.newState(enc); WhisperModel.DecoderState b = model.newState(enc)) {
+                // 1e-3: the same arithmetic, but compiled code may sum vector lanes in another order
+                // than the first calls did; a cache mixed up with another sequence's is off by far more.
+                assertClose("reused cache, first step", fresh, model.decode(a, prompt), 1e-3);
+                model.decode(b, tokenizer.encode(" Something else entirely, said by someone else.")); // overwrites a's keys if both hold one cache
+                assertClose("reused cache, next step", freshNext, model.decode(a, new int[]{tokenizer.encode(" And")[0]}), 1e-3);
+            }
+            assertThrows(IllegalStateException.class, () -> model.decode(used, prompt));
         }
     }
 

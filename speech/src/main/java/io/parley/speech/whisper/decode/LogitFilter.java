@@ -86,10 +86,7 @@ final class LogitFilter {
         }
         // When timestamps together outweigh every text token, a timestamp it is.
         double timestampMass = logSumExp(logits, tsBegin, logits.length);
-        double maxText = Double.NEGATIVE_INFINITY;
-        for (int t = 0; t < tsBegin; t++) {
-            maxText = Math.max(maxText, logits[t]);
-        }
+        double maxText = LogitRanking.max(logits, 0, tsBegin);
         double norm = logSumExp(logits, 0, logits.length);
         if (timestampMass - norm > maxText - norm) {
             fill(logits, 0, tsBegin, ninf);
@@ -97,8 +94,10 @@ final class LogitFilter {
     }
 
     private static void fill(float[] a, int from, int to, float v) {
-        for (int i = Math.max(0, from); i < Math.min(a.length, to); i++) {
-            a[i] = v;
+        int lo = Math.max(0, from);
+        int hi = Math.min(a.length, to);
+        if (lo < hi) {
+            java.util.Arrays.fill(a, lo, hi, v);
         }
     }
 

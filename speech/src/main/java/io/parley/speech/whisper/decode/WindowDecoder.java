@@ -173,7 +173,7 @@ public final class WindowDecoder {
         for (int step = 0; step < budget; step++) {
             filter.apply(logits, h.tokens);
             double norm = LogitFilter.logSumExp(logits, 0, logits.length);
-            int next = temperature == 0 ? argmax(logits) : draw(logits, temperature, random);
+            int next = temperature == 0 ? LogitRanking.argmax(logits) : draw(logits, temperature, random);
             double logProb = logits[next] - norm;
             h.sum += logProb;
             if (next == tokenizer.eot) {
@@ -220,7 +220,7 @@ public final class WindowDecoder {
                     float[] l = logits.get(b);
                     filter.apply(l, beams.get(b).tokens);
                     double norm = LogitFilter.logSumExp(l, 0, l.length);
-                    for (int token : topK(l, beam + 1)) {
+                    for (int token : LogitRanking.topK(l, beam + 1)) {
                         double lp = l[token] - norm;
                         candidates.add(new Candidate(beams.get(b), b, token, lp, beams.get(b).sum + lp));
                     }
@@ -305,35 +305,6 @@ public final class WindowDecoder {
         }
     }
 
-    private static int[] topK(float[] l, int k) {
-        int[] best = new int[k];
-        Arrays.fill(best, -1);
-        for (int t = 0; t < l.length; t++) {
-            if (l[t] == Float.NEGATIVE_INFINITY) {
-                continue;
-            }
-            int pos = k;
-            while (pos > 0 && (best[pos - 1] < 0 || l[best[pos - 1]] < l[t])) {
-                pos--;
-            }
-            if (pos < k) {
-                System.arraycopy(best, pos, best, pos + 1, k - pos - 1);
-                best[pos] = t;
-            }
-        }
-        return Arrays.stream(best).filter(t -> t >= 0).toArray();
-    }
-
-    private static int argmax(float[] l) {
-        int best = 0;
-        for (int t = 1; t < l.length; t++) {
-            if (l[t] > l[best]) {
-                best = t;
-            }
-        }
-        return best;
-    }
-
     private static int draw(float[] l, double temperature, Random random) {
         double max = Double.NEGATIVE_INFINITY;
         for (float v : l) {
@@ -352,7 +323,7 @@ public final class WindowDecoder {
                 return t;
             }
         }
-        return argmax(l);
+        return LogitRanking.argmax(l);
     }
 
     private static double softmax(float[] l, int token) {

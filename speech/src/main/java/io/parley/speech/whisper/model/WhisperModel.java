@@ -59,6 +59,12 @@ public final class WhisperModel implements AutoCloseable {
     private final DecoderLayer[] decoderLayers;
     private final Norm decoderNorm;
     private final List<AutoCloseable> owned = new ArrayList<>();
+    /** Key/value caches of closed decoder states, kept for the next (a beam of five and a few streams). */
+    private static final int POOLED_CACHES = 16;
+    private final java.util.concurrent.ConcurrentLinkedDeque<DeviceArray[]> freeCaches =
+            new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private final java.util.concurrent.atomic.AtomicInteger pooledCaches = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean modelClosed;
 
     private WhisperModel(Accelerator acc, CTranslate2ModelFile f, Precision precision) {
         this.acc = acc;
@@ -326,17 +332,16 @@ public final class WhisperModel implements AutoCloseable {
         final Encoded encoded;
         final DeviceArray[] k;
         final DeviceArray[] v;
+        private final DeviceArray[] cache;
         int length;
+        private boolean closed;
 
         DecoderState(Encoded encoded) {
             this.encoded = encoded;
-            int size = dims.textCtx() * dims.width();
-            this.k = new DeviceArray[decoderLayers.length];
-            this.v = new DeviceArray[decoderLayers.length];
-            for (int l = 0; l < k.length; l++) {
-                k[l] = acc.allocate(size);
-                v[l] = acc.allocate(size);
-            }
+            this.cache = takeCache();
+            int layers = decoderLayers.length;
+            this.k = java.util.Arrays.copyOfRange(cache, 0, layers);
+            this.v = java.util.Arrays.copyOfRange(cache, layers, 2 * layers);
         }
 
         /** Tokens already in the cache. */
@@ -363,12 +368,45 @@ public final class WhisperModel implements AutoCloseable {
             length = Math.min(length, newLength);
         }
 
+        /** Gives the cache back to the model's pool (it is reused, not cleared: {@code length} says what is valid). */
         @Override
         public void close() {
-            for (int l = 0; l < k.length; l++) {
-                k[l].close();
-                v[l].close();
+            if (!closed) {
+                closed = true;
+                giveBack(cache);
             }
+        }
+    }
+
+    /**
+     * A free key/value cache, from the pool or new. A cache is 2 x layers x context x width floats
+     * (11 MB for base): a beam search of five takes ten per window, and allocating them afresh
+     * (zeroed, then collected) cost more than the search's own arithmetic over short windows.
+     */
+    private DeviceArray[] takeCache() {
+        DeviceArray[] cache = freeCaches.pollFirst();
+        if (cache != null) {
+            pooledCaches.decrementAndGet();
+            return cache;
+        }
+        int size = dims.textCtx() * dims.width();
+        cache = new DeviceArray[2 * decoderLayers.length];
+        for (int i = 0; i < cache.length; i++) {
+            cache[i] = acc.allocate(size);
+        }
+        return cache;
+    }
+
+    private void giveBack(DeviceArray[] cache) {
+        if (!modelClosed) {
+            if (pooledCaches.incrementAndGet() <= POOLED_CACHES) {
+                freeCaches.addFirst(cache);
+                return;
+            }
+            pooledCaches.decrementAndGet();
+        }
+        for (DeviceArray a : cache) {
+            a.close();
         }
     }
 
@@ -404,6 +442,9 @@ public final class WhisperModel implements AutoCloseable {
         int[] rowStart = new int[b + 1];
         for (int i = 0; i < b; i++) {
             int n = tokens.get(i).length;
+            if (states.get(i).closed) {
+                throw new IllegalStateException("a closed decoder state was fed tokens");
+            }
             if (n == 0 || states.get(i).length + n > dims.textCtx()) {
                 throw new IllegalArgumentException("a sequence takes 1 to " + (dims.textCtx() - states.get(i).length)
                         + " more tokens, not " + n);
@@ -488,9 +529,9 @@ public final class WhisperModel implements AutoCloseable {
             }
             acc.layerNorm(last, decoderNorm.gamma, decoderNorm.beta, last, b, d, LN_EPS);
             acc.matmul(last, logitProjection, null, logits, b);
-            float[] all = acc.read(logits);
             for (int i = 0; i < b; i++) {
-                result[i] = java.util.Arrays.copyOfRange(all, i * dims.vocab(), (i + 1) * dims.vocab());
+                result[i] = new float[dims.vocab()];
+                acc.read(logits, i * dims.vocab(), result[i], 0, dims.vocab());
                 states.get(i).length += rowStart[i + 1] - rowStart[i];
             }
         }
@@ -504,6 +545,12 @@ public final class WhisperModel implements AutoCloseable {
 
     @Override
     public void close() {
+        modelClosed = true;
+        for (DeviceArray[] cache; (cache = freeCaches.pollFirst()) != null; ) {
+            for (DeviceArray a : cache) {
+                a.close();
+            }
+        }
         for (AutoCloseable c : owned) {
             try {
                 c.close();
