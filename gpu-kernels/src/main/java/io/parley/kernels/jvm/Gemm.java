@@ -136,14 +136,22 @@ final class Gemm {
                 int col0 = panel * NR;
                 int cols = Math.min(NR, n - col0);
                 for (int tr = 0; tr < tilesDown; tr++) {
+                    int row0 = r0 + tr * MR;
+                    int rowsHere = Math.min(MR, r1 - row0);
+                    Epilogue epilogue = pc + kc >= k ? last : Epilogue.NONE;
+                    if (MR == 8 && rowsHere == MR && cols == NR) {
+                        kernel8x3(packedA, tr * MR * kc, b, bOff, kc, y, row0 * n + col0, n, pc > 0);
+                        if (epilogue.bias() != null || epilogue.gelu()) {
+                            finishTile(y, row0 * n + col0, n, col0, epilogue);
+                        }
+                        continue;
+                    }
                     if (MR == 8) {
-                        kernel8x3(packedA, tr * MR * kc, b, bOff, kc, tile);
+                        kernel8x3(packedA, tr * MR * kc, b, bOff, kc, tile, 0, NR, false);
                     } else {
                         kernel4x3(packedA, tr * MR * kc, b, bOff, kc, tile);
                     }
-                    int row0 = r0 + tr * MR;
-                    storeTile(tile, y, n, row0, Math.min(MR, r1 - row0), col0, cols, pc > 0,
-                            pc + kc >= k ? last : Epilogue.NONE);
+                    storeTile(tile, y, n, row0, rowsHere, col0, cols, pc > 0, epilogue);
                 }
             }
         }
@@ -203,16 +211,34 @@ final class Gemm {
         return (FloatVector) ByteVector.fromArray(B, bytes, off).convertShape(VectorOperators.B2F, F, 0);
     }
 
-    /** An 8 x NR tile of sums over one depth block, into {@code tile}. */
-    private static void kernel8x3(float[] a, int aOff, float[] b, int bOff, int kc, float[] tile) {
-        FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00;
-        FloatVector c10 = c00, c11 = c00, c12 = c00;
-        FloatVector c20 = c00, c21 = c00, c22 = c00;
-        FloatVector c30 = c00, c31 = c00, c32 = c00;
-        FloatVector c40 = c00, c41 = c00, c42 = c00;
-        FloatVector c50 = c00, c51 = c00, c52 = c00;
-        FloatVector c60 = c00, c61 = c00, c62 = c00;
-        FloatVector c70 = c00, c71 = c00, c72 = c00;
+    /**
+     * An 8 x NR tile of sums over one depth block, stored at {@code y[yOff ..]} (rows {@code n}
+     * apart), added to what is there when {@code add} (a later depth block). A full tile goes straight into the output, so a depth block costs one load and one store of
+     * its sums instead of also a round trip through a tile buffer.
+     */
+    private static void kernel8x3(float[] a, int aOff, float[] b, int bOff, int kc, float[] y, int yOff, int n,
+                                  boolean add) {
+        FloatVector c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32;
+        FloatVector c40, c41, c42, c50, c51, c52, c60, c61, c62, c70, c71, c72;
+        if (add) {
+            c00 = load(y, yOff); c01 = load(y, yOff + L); c02 = load(y, yOff + 2 * L);
+            c10 = load(y, yOff + n); c11 = load(y, yOff + n + L); c12 = load(y, yOff + n + 2 * L);
+            c20 = load(y, yOff + 2 * n); c21 = load(y, yOff + 2 * n + L); c22 = load(y, yOff + 2 * n + 2 * L);
+            c30 = load(y, yOff + 3 * n); c31 = load(y, yOff + 3 * n + L); c32 = load(y, yOff + 3 * n + 2 * L);
+            c40 = load(y, yOff + 4 * n); c41 = load(y, yOff + 4 * n + L); c42 = load(y, yOff + 4 * n + 2 * L);
+            c50 = load(y, yOff + 5 * n); c51 = load(y, yOff + 5 * n + L); c52 = load(y, yOff + 5 * n + 2 * L);
+            c60 = load(y, yOff + 6 * n); c61 = load(y, yOff + 6 * n + L); c62 = load(y, yOff + 6 * n + 2 * L);
+            c70 = load(y, yOff + 7 * n); c71 = load(y, yOff + 7 * n + L); c72 = load(y, yOff + 7 * n + 2 * L);
+        } else {
+            c00 = FloatVector.zero(F); c01 = c00; c02 = c00;
+            c10 = c00; c11 = c00; c12 = c00;
+            c20 = c00; c21 = c00; c22 = c00;
+            c30 = c00; c31 = c00; c32 = c00;
+            c40 = c00; c41 = c00; c42 = c00;
+            c50 = c00; c51 = c00; c52 = c00;
+            c60 = c00; c61 = c00; c62 = c00;
+            c70 = c00; c71 = c00; c72 = c00;
+        }
         for (int p = 0; p < kc; p++) {
             int bi = bOff + p * NR;
             FloatVector b0 = FloatVector.fromArray(F, b, bi);
@@ -236,14 +262,40 @@ final class Gemm {
             FloatVector a7 = FloatVector.broadcast(F, a[ai + 7]);
             c70 = a7.fma(b0, c70); c71 = a7.fma(b1, c71); c72 = a7.fma(b2, c72);
         }
-        c00.intoArray(tile, 0); c01.intoArray(tile, L); c02.intoArray(tile, 2 * L);
-        c10.intoArray(tile, NR); c11.intoArray(tile, NR + L); c12.intoArray(tile, NR + 2 * L);
-        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L); c22.intoArray(tile, 2 * NR + 2 * L);
-        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L); c32.intoArray(tile, 3 * NR + 2 * L);
-        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + L); c42.intoArray(tile, 4 * NR + 2 * L);
-        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L); c52.intoArray(tile, 5 * NR + 2 * L);
-        c60.intoArray(tile, 6 * NR); c61.intoArray(tile, 6 * NR + L); c62.intoArray(tile, 6 * NR + 2 * L);
-        c70.intoArray(tile, 7 * NR); c71.intoArray(tile, 7 * NR + L); c72.intoArray(tile, 7 * NR + 2 * L);
+        c00.intoArray(y, yOff); c01.intoArray(y, yOff + L); c02.intoArray(y, yOff + 2 * L);
+        c10.intoArray(y, yOff + n); c11.intoArray(y, yOff + n + L); c12.intoArray(y, yOff + n + 2 * L);
+        c20.intoArray(y, yOff + 2 * n); c21.intoArray(y, yOff + 2 * n + L); c22.intoArray(y, yOff + 2 * n + 2 * L);
+        c30.intoArray(y, yOff + 3 * n); c31.intoArray(y, yOff + 3 * n + L); c32.intoArray(y, yOff + 3 * n + 2 * L);
+        c40.intoArray(y, yOff + 4 * n); c41.intoArray(y, yOff + 4 * n + L); c42.intoArray(y, yOff + 4 * n + 2 * L);
+        c50.intoArray(y, yOff + 5 * n); c51.intoArray(y, yOff + 5 * n + L); c52.intoArray(y, yOff + 5 * n + 2 * L);
+        c60.intoArray(y, yOff + 6 * n); c61.intoArray(y, yOff + 6 * n + L); c62.intoArray(y, yOff + 6 * n + 2 * L);
+        c70.intoArray(y, yOff + 7 * n); c71.intoArray(y, yOff + 7 * n + L); c72.intoArray(y, yOff + 7 * n + 2 * L);
+    }
+
+    private static FloatVector load(float[] y, int off) {
+        return FloatVector.fromArray(F, y, off);
+    }
+
+    /**
+     * The epilogue over a full tile already in {@code y}, while it is still in L1. Kept out of
+     * the kernel: GELU written out for 24 accumulators would make the kernel too large for C2.
+     */
+    private static void finishTile(float[] y, int yOff, int n, int col0, Epilogue epilogue) {
+        float[] bias = epilogue.bias();
+        boolean gelu = epilogue.gelu();
+        for (int r = 0; r < MR; r++) {
+            for (int c = 0; c < NR; c += L) {
+                int at = yOff + r * n + c;
+                FloatVector t = FloatVector.fromArray(F, y, at);
+                if (bias != null) {
+                    t = t.add(FloatVector.fromArray(F, bias, col0 + c));
+                }
+                if (gelu) {
+                    t = VectorMath.gelu(t);
+                }
+                t.intoArray(y, at);
+            }
+        }
     }
 
     /** The same with four rows, for 256-bit vectors (16 registers). */
