@@ -59,8 +59,14 @@ public final class WhisperModel implements AutoCloseable {
     private final DecoderLayer[] decoderLayers;
     private final Norm decoderNorm;
     private final List<AutoCloseable> owned = new ArrayList<>();
-    /** Key/value caches of closed decoder states, kept for the next (a beam of five and a few streams). */
+    /**
+     * Key/value caches of closed decoder states, kept for the next: enough for a beam of five and
+     * a few streams, within {@link #POOLED_BYTES} but two at least (a cache of base is 11 MB, one
+     * of medium 88 MB).
+     */
     private static final int POOLED_CACHES = 16;
+    private static final long POOLED_BYTES = 192L << 20;
+    private final int pooledCachesMax;
     private final java.util.concurrent.ConcurrentLinkedDeque<DeviceArray[]> freeCaches =
             new java.util.concurrent.ConcurrentLinkedDeque<>();
     private final java.util.concurrent.atomic.AtomicInteger pooledCaches = new java.util.concurrent.atomic.AtomicInteger();
@@ -100,6 +106,8 @@ public final class WhisperModel implements AutoCloseable {
                     norm(f, p + "ffn/layer_norm"), linear(f, p + "ffn/linear_0"), linear(f, p + "ffn/linear_1"));
         }
         this.decoderNorm = norm(f, "decoder/layer_norm");
+        long cacheBytes = 2L * decoderLayers.length * dims.textCtx() * d * Float.BYTES;
+        this.pooledCachesMax = (int) Math.max(2, Math.min(POOLED_CACHES, POOLED_BYTES / cacheBytes));
     }
 
     /**
@@ -399,7 +407,7 @@ public final class WhisperModel implements AutoCloseable {
 
     private void giveBack(DeviceArray[] cache) {
         if (!modelClosed) {
-            if (pooledCaches.incrementAndGet() <= POOLED_CACHES) {
+            if (pooledCaches.incrementAndGet() <= pooledCachesMax) {
                 freeCaches.addFirst(cache);
                 return;
             }
