@@ -39,7 +39,6 @@ public final class LoopbackPorts {
                 continue;
             }
             try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-                s.setReuseAddress(true);
                 HANDED_OUT.add(port);
                 return port;
             } catch (IOException taken) {

@@ -213,8 +213,9 @@ final class Gemm {
 
     /**
      * An 8 x NR tile of sums over one depth block, stored at {@code y[yOff ..]} (rows {@code n}
-     * apart), added to what is there when {@code add} (a later depth block). A full tile goes straight into the output, so a depth block costs one load and one store of
-     * its sums instead of also a round trip through a tile buffer.
+     * apart), added to what is there when {@code add} (a later depth block). A full tile goes
+     * straight into the output, so a depth block costs one load and one store of its sums
+     * instead of also a round trip through a tile buffer.
      */
     private static void kernel8x3(float[] a, int aOff, float[] b, int bOff, int kc, float[] y, int yOff, int n,
                                   boolean add) {
@@ -286,16 +287,17 @@ final class Gemm {
         for (int r = 0; r < MR; r++) {
             for (int c = 0; c < NR; c += L) {
                 int at = yOff + r * n + c;
-                FloatVector t = FloatVector.fromArray(F, y, at);
-                if (bias != null) {
-                    t = t.add(FloatVector.fromArray(F, bias, col0 + c));
-                }
-                if (gelu) {
-                    t = VectorMath.gelu(t);
-                }
-                t.intoArray(y, at);
+                epilogue(FloatVector.fromArray(F, y, at), bias, col0 + c, gelu).intoArray(y, at);
             }
         }
+    }
+
+    /** One vector of sums with its bias (at {@code biasOff}, when there is one) added, then GELU. */
+    private static FloatVector epilogue(FloatVector t, float[] bias, int biasOff, boolean gelu) {
+        if (bias != null) {
+            t = t.add(FloatVector.fromArray(F, bias, biasOff));
+        }
+        return gelu ? VectorMath.gelu(t) : t;
     }
 
     /** The same with four rows, for 256-bit vectors (16 registers). */
@@ -343,13 +345,7 @@ final class Gemm {
                     if (add) {
                         t = t.add(FloatVector.fromArray(F, y, dst + c));
                     }
-                    if (bias != null) {
-                        t = t.add(FloatVector.fromArray(F, bias, col0 + c));
-                    }
-                    if (gelu) {
-                        t = VectorMath.gelu(t);
-                    }
-                    t.intoArray(y, dst + c);
+                    epilogue(t, bias, col0 + c, gelu).intoArray(y, dst + c);
                 }
             } else {
                 for (; c < cols; c++) {

@@ -104,21 +104,13 @@ final class LogitFilter {
     static double logSumExp(float[] a, int from, int to) {
         // Vectorised: every step of every hypothesis takes this over the whole vocabulary (51865
         // values) twice, which with scalar Math.exp was a tenth of a beam search's time.
-        int i = from;
-        FloatVector maxV = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
-        for (; i <= to - F.length(); i += F.length()) {
-            maxV = maxV.max(FloatVector.fromArray(F, a, i));
-        }
-        float max = maxV.reduceLanes(VectorOperators.MAX);
-        for (; i < to; i++) {
-            max = Math.max(max, a[i]);
-        }
+        float max = LogitRanking.max(a, from, to);
         if (max == Float.NEGATIVE_INFINITY) {
             return Double.NEGATIVE_INFINITY;
         }
         // Sixteen partial sums of at most a few thousand terms in [0, 1] each, added in double.
         FloatVector sumV = FloatVector.zero(F);
-        i = from;
+        int i = from;
         for (; i <= to - F.length(); i += F.length()) {
             sumV = sumV.add(FloatVector.fromArray(F, a, i).sub(max).lanewise(VectorOperators.EXP));
         }

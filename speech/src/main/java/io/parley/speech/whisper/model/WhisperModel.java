@@ -6,7 +6,10 @@ import io.parley.kernels.accel.DeviceWeights;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Whisper's encoder and decoder on an {@link Accelerator}, with weights loaded from a
@@ -67,9 +70,9 @@ public final class WhisperModel implements AutoCloseable {
     private static final int POOLED_CACHES = 16;
     private static final long POOLED_BYTES = 192L << 20;
     private final int pooledCachesMax;
-    private final java.util.concurrent.ConcurrentLinkedDeque<DeviceArray[]> freeCaches =
-            new java.util.concurrent.ConcurrentLinkedDeque<>();
-    private final java.util.concurrent.atomic.AtomicInteger pooledCaches = new java.util.concurrent.atomic.AtomicInteger();
+    private final ConcurrentLinkedDeque<DeviceArray[]> freeCaches =
+            new ConcurrentLinkedDeque<>();
+    private final AtomicInteger pooledCaches = new AtomicInteger();
     private volatile boolean modelClosed;
 
     private WhisperModel(Accelerator acc, CTranslate2ModelFile f, Precision precision) {
@@ -348,8 +351,8 @@ public final class WhisperModel implements AutoCloseable {
             this.encoded = encoded;
             this.cache = takeCache();
             int layers = decoderLayers.length;
-            this.k = java.util.Arrays.copyOfRange(cache, 0, layers);
-            this.v = java.util.Arrays.copyOfRange(cache, layers, 2 * layers);
+            this.k = Arrays.copyOfRange(cache, 0, layers);
+            this.v = Arrays.copyOfRange(cache, layers, 2 * layers);
         }
 
         /** Tokens already in the cache. */
