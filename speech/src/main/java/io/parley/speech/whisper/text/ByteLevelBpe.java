@@ -3,19 +3,25 @@ package io.parley.speech.whisper.text;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * GPT-2's byte-level byte-pair encoding, which Whisper's tokenizer uses: text is split by
  * GPT-2's pattern into words (with their leading space), each word's UTF-8 bytes are mapped to
- * printable characters one for one, and adjacent symbols are merged by the lowest-ranked merge
- * rule until none applies. Any byte sequence is encodable; decoding maps the characters back to
- * bytes, so multi-byte characters split across tokens come out whole.
+ * printable characters one for one, and adjacent symbols are merged, lowest rank first, until no
+ * pair makes a token. Any byte sequence is encodable; decoding maps the characters back to bytes,
+ * so multi-byte characters split across tokens come out whole.
+ *
+ * <p>A merge's rank is the id of the token it makes, as in tiktoken, with which Whisper's text
+ * was tokenized for training: its ids are the merges' ranks. The merge list in the tokenizer.json
+ * of the Whisper model packages lacks the first merge ("Ġ t", token 256), so with it every word
+ * that begins with " t" (" the", " to", " then") came out as a space and the rest of the word,
+ * a tokenization Whisper never saw, in the forced prefixes, hints and drafts that Parley feeds it.
  */
 final class ByteLevelBpe {
 
@@ -41,7 +47,8 @@ final class ByteLevelBpe {
     }
 
     private final Map<String, Integer> vocab;
-    private final Map<String, Integer> mergeRanks;
+    /** Special tokens' texts: no merge makes one, whatever the text says. */
+    private final Set<String> special;
     private final Map<String, int[]> cache = new LinkedHashMap<>(4096, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, int[]> eldest) {
@@ -49,12 +56,9 @@ final class ByteLevelBpe {
         }
     };
 
-    ByteLevelBpe(Map<String, Integer> vocab, List<String> merges) {
+    ByteLevelBpe(Map<String, Integer> vocab, Set<String> special) {
         this.vocab = vocab;
-        this.mergeRanks = new HashMap<>(merges.size() * 2);
-        for (int i = 0; i < merges.size(); i++) {
-            mergeRanks.put(merges.get(i), i);
-        }
+        this.special = Set.copyOf(special);
     }
 
     int[] encode(String text) {
@@ -82,7 +86,8 @@ final class ByteLevelBpe {
             int best = -1;
             int bestRank = Integer.MAX_VALUE;
             for (int i = 0; i + 1 < symbols.size(); i++) {
-                Integer rank = mergeRanks.get(symbols.get(i) + " " + symbols.get(i + 1));
+                String pair = symbols.get(i) + symbols.get(i + 1);
+                Integer rank = special.contains(pair) ? null : vocab.get(pair);
                 if (rank != null && rank < bestRank) {
                     bestRank = rank;
                     best = i;

@@ -10,11 +10,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -46,8 +44,8 @@ public final class WhisperTokenizer {
     public final int noTimestamps;
     public final int timestampBegin;
 
-    private WhisperTokenizer(Map<String, Integer> vocab, List<String> merges, Map<String, Integer> special) {
-        this.bpe = new ByteLevelBpe(vocab, merges);
+    private WhisperTokenizer(Map<String, Integer> vocab, Map<String, Integer> special) {
+        this.bpe = new ByteLevelBpe(vocab, special.keySet());
         this.special = special;
         this.eot = require(special, "<|endoftext|>");
         this.sot = require(special, "<|startoftranscript|>");
@@ -94,7 +92,6 @@ public final class WhisperTokenizer {
 
     static WhisperTokenizer parse(InputStream in) throws IOException {
         Map<String, Integer> vocab = new HashMap<>(60_000);
-        List<String> merges = new ArrayList<>(50_000);
         Map<String, Integer> special = new LinkedHashMap<>();
         try (JsonParser p = new JsonFactory().createParser(in)) {
             expect(p.nextToken(), JsonToken.START_OBJECT);
@@ -132,20 +129,6 @@ public final class WhisperTokenizer {
                                     p.nextToken();
                                     vocab.put(token, p.getIntValue());
                                 }
-                            } else if (f.equals("merges")) {
-                                while (p.nextToken() != JsonToken.END_ARRAY) {
-                                    if (p.currentToken() == JsonToken.START_ARRAY) {
-                                        // Newer files: each merge as a pair.
-                                        p.nextToken();
-                                        String a = p.getText();
-                                        p.nextToken();
-                                        String b = p.getText();
-                                        p.nextToken();
-                                        merges.add(a + " " + b);
-                                    } else {
-                                        merges.add(p.getText());
-                                    }
-                                }
                             } else if (f.equals("type") && !p.getText().equals("BPE")) {
                                 throw new IllegalArgumentException("tokenizer.json holds a " + p.getText()
                                         + " model, not BPE: not a Whisper tokenizer");
@@ -158,10 +141,11 @@ public final class WhisperTokenizer {
                 }
             }
         }
-        if (vocab.isEmpty() || merges.isEmpty()) {
-            throw new IllegalArgumentException("tokenizer.json has no BPE vocabulary or merges");
+        if (vocab.isEmpty()) {
+            throw new IllegalArgumentException("tokenizer.json has no BPE vocabulary");
         }
-        return new WhisperTokenizer(vocab, merges, special);
+        // The merge list is not read: merges are ranked by the ids of the tokens they make (see ByteLevelBpe).
+        return new WhisperTokenizer(vocab, special);
     }
 
     private static void expect(JsonToken got, JsonToken wanted) {
