@@ -14,9 +14,17 @@ final class VectorMath {
     private VectorMath() {
     }
 
+    /**
+     * Beyond this |x| erf is ±1 in float (erfc(6) is 2e-17, far below half an ulp of 1), so the
+     * fit is evaluated there instead: the same result, without the denormal numbers that exp(-z²)
+     * gives past z ≈ 9.3. On wide inputs (an encoder's feed-forward layer has them) those made
+     * GELU five times slower, and a full-window encode 8% slower.
+     */
+    private static final float ERF_SATURATES = 6f;
+
     /** The reference kernel's erf (Numerical Recipes' erfc fit), lane by lane. */
     static FloatVector erf(FloatVector x) {
-        FloatVector z = x.abs();
+        FloatVector z = x.abs().min(ERF_SATURATES);
         FloatVector t = z.mul(0.5f).add(1f);
         t = FloatVector.broadcast(F, 1f).div(t);
         FloatVector poly = t.mul(0.17087277f).add(-0.82215223f);
