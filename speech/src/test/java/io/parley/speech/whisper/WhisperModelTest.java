@@ -140,6 +140,47 @@ class WhisperModelTest {
         }
     }
 
+    /**
+     * A draft (a live partial's text) changes how many passes greedy decoding makes, never what it
+     * chooses: the exact text, one with a word changed, one dropped and one added, and unrelated
+     * text all give the tokens decoded without a draft, with timestamps and without.
+     */
+    @Test
+    void aDraftIsCheckedManyTokensAtATimeAndChangesNothing() {
+        java.util.concurrent.atomic.AtomicInteger passes = new java.util.concurrent.atomic.AtomicInteger();
+        io.parley.speech.whisper.decode.DecoderSteps direct = io.parley.speech.whisper.decode.DecoderSteps.direct(model);
+        WindowDecoder counted = decoder.withSteps((states, tokens, every) -> {
+            passes.incrementAndGet();
+            return direct.decode(states, tokens, every);
+        });
+        try (WhisperModel.Encoded enc = model.encode(mel, 3000)) {
+            for (boolean timestamps : new boolean[]{true, false}) {
+                DecodingOptions greedy = DecodingOptions.defaults().withLanguage("en")
+                        .withTemperatures(java.util.List.of(0.0)).withTimestamps(timestamps);
+                passes.set(0);
+                DecodingResult plain = counted.decode(enc, greedy, new java.util.Random(0));
+                int plainPasses = passes.get();
+                String expected = java.util.Arrays.toString(plain.tokens());
+                List<String> drafts = List.of(plain.text(),
+                        " And Mr. John Dashwood had then pleasure to consider how much there might be in his power to do for them.",
+                        " And John Dashwood had then the leisure to consider how much there might be prudently in his power.",
+                        " The quick brown fox jumps over the lazy dog.");
+                for (String draft : drafts) {
+                    passes.set(0);
+                    DecodingResult drafted = counted.decode(enc, greedy, new java.util.Random(0), tokenizer.encode(draft));
+                    assertEquals(expected, java.util.Arrays.toString(drafted.tokens()), "draft: " + draft);
+                    assertEquals(plain.avgLogProb(), drafted.avgLogProb(), 1e-3, "draft: " + draft);
+                    System.out.printf("timestamps %s, draft \"%s\": %d passes (%d without)%n", timestamps, draft,
+                            passes.get(), plainPasses);
+                    if (draft.equals(plain.text())) {
+                        assertTrue(passes.get() * 4 < plainPasses, passes.get() + " passes with the exact draft, "
+                                + plainPasses + " without");
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void aForcedPrefixIsFedInOnePassAndGreedyGoesOnAsIfItHadChosenIt() {
         int[] expected = fixture.ids("greedyNoTimestamps", "ids");

@@ -43,7 +43,7 @@ public final class WindowDecoder {
     }
 
     private float[] step(WhisperModel.DecoderState state, int[] tokens) {
-        return steps.decode(List.of(state), List.of(tokens))[0];
+        return steps.decode(List.of(state), List.of(tokens), false)[0];
     }
 
     /** The tokens before the start of transcript: the previous text, at most half the context. */
@@ -74,9 +74,20 @@ public final class WindowDecoder {
 
     /** Decodes a window with temperature fallback. */
     public DecodingResult decode(WhisperModel.Encoded encoded, DecodingOptions options, Random random) {
+        return decode(encoded, options, random, new int[0]);
+    }
+
+    /**
+     * Decodes a window with temperature fallback, with a draft of its text: tokens it will
+     * probably choose (a live stream's last partial), which greedy decoding checks many at a time
+     * instead of choosing them one step each. The result is the same as without a draft; only
+     * the number of passes over the decoder changes.
+     */
+    public DecodingResult decode(WhisperModel.Encoded encoded, DecodingOptions options, Random random, int[] draft) {
         DecodingResult result = null;
         for (double temperature : options.temperatures()) {
-            result = decodeOnce(encoded, options, temperature, random);
+            result = decodeOnce(encoded, options, temperature, random,
+                    temperature == 0 ? new DraftCursor(draft, tokenizer.eot) : DraftCursor.none());
             boolean fallback = result.compressionRatio() > options.compressionRatioThreshold()
                     || result.avgLogProb() < options.logProbThreshold();
             if (result.noSpeechProb() > options.noSpeechThreshold()) {
@@ -95,7 +106,7 @@ public final class WindowDecoder {
     }
 
     private DecodingResult decodeOnce(WhisperModel.Encoded encoded, DecodingOptions options, double temperature,
-                                      Random random) {
+                                      Random random, DraftCursor draft) {
         try (WhisperModel.DecoderState state = model.newState(encoded)) {
             float[] sotLogits = startOfTranscript(state, options.prompt());
             double noSpeech = softmax(sotLogits, tokenizer.noSpeech);
@@ -132,7 +143,9 @@ public final class WindowDecoder {
                     start.tokens.add(t);
                     start.logProbs.add(0f); // given, not chosen
                 }
-                best = sample(state, logits, filter, temperature, random, budget, start);
+                best = temperature == 0 && !draft.isEmpty()
+                        ? greedyWithDraft(state, logits, filter, budget, start, draft)
+                        : sample(state, logits, filter, temperature, random, budget, start);
             }
             int[] tokens = best.tokens.stream().mapToInt(Integer::intValue).toArray();
             String text = tokenizer.decode(tokens);
@@ -184,6 +197,56 @@ public final class WindowDecoder {
             if (step + 1 < budget) {
                 logits = step(state, new int[]{next});
             }
+        }
+        return h;
+    }
+
+    /**
+     * Greedy decoding that checks a draft many tokens at a time. After choosing a token, it feeds
+     * that token and the draft's next ones in one pass, which gives the logits after each of them.
+     * A draft token is accepted while it is exactly what greedy decoding would choose there,
+     * under the same logit rules and with the same tokens before it. The first token that differs
+     * is chosen instead, and the cache is cut back to the accepted tokens. A decoder step is
+     * bound by reading the weights, so a pass over many tokens costs little more than a pass over
+     * one, and a final that repeats its partial takes a few passes instead of one per token.
+     */
+    private Hypothesis greedyWithDraft(WhisperModel.DecoderState state, float[] firstLogits, LogitFilter filter,
+                                       int budget, Hypothesis h, DraftCursor draft) {
+        int vocab = firstLogits.length;
+        float[] rows = firstLogits; // the logits after each token of `fed`, one row after another
+        int[] fed = null;
+        int row = 0;
+        for (int chosen = 0; chosen < budget; ) {
+            float[] logits = rows.length == vocab ? rows : Arrays.copyOfRange(rows, row * vocab, (row + 1) * vocab);
+            filter.apply(logits, h.tokens);
+            double norm = LogitFilter.logSumExp(logits, 0, logits.length);
+            int next = LogitRanking.argmax(logits);
+            double logProb = logits[next] - norm;
+            h.sum += logProb;
+            if (next == tokenizer.eot) {
+                break;
+            }
+            h.tokens.add(next);
+            h.logProbs.add((float) logProb);
+            chosen++;
+            draft.accept(next);
+            if (chosen >= budget) {
+                break;
+            }
+            if (fed != null && row + 1 < fed.length && fed[row + 1] == next) {
+                row++; // the draft had it: its logits came with the last pass
+                continue;
+            }
+            if (fed != null) {
+                state.truncate(state.length() - (fed.length - row - 1)); // the draft's rejected tokens
+            }
+            int room = Math.min(budget - chosen - 1, model.dims().textCtx() - state.length() - 1);
+            int[] proposal = draft.proposal(room);
+            fed = new int[proposal.length + 1];
+            fed[0] = next;
+            System.arraycopy(proposal, 0, fed, 1, proposal.length);
+            rows = steps.decode(List.of(state), List.of(fed), proposal.length > 0)[0];
+            row = 0;
         }
         return h;
     }
@@ -283,7 +346,7 @@ public final class WindowDecoder {
                 for (int t : tokens) {
                     feed.add(new int[]{t});
                 }
-                logits = new ArrayList<>(List.of(steps.decode(active, feed)));
+                logits = new ArrayList<>(List.of(steps.decode(active, feed, false)));
                 beams = next;
             }
             if (finished.size() < wanted) {

@@ -448,6 +448,17 @@ public final class WhisperModel implements AutoCloseable {
      *                       sequence (for word alignment)
      */
     public float[][] decode(List<DecoderState> states, List<int[]> tokens, CrossAttention[] crossAttention) {
+        return decode(states, tokens, crossAttention, null);
+    }
+
+    /**
+     * {@link #decode(List, List, CrossAttention[])}, where each sequence {@code i} with
+     * {@code everyPosition[i]} gets the logits after every one of its tokens, one row of
+     * {@code vocab} after another, instead of after its last only: a greedy decoder checks a whole
+     * draft of tokens in one pass with them.
+     */
+    public float[][] decode(List<DecoderState> states, List<int[]> tokens, CrossAttention[] crossAttention,
+                            boolean[] everyPosition) {
         int d = dims.width();
         int b = states.size();
         int[] rowStart = new int[b + 1];
@@ -463,6 +474,12 @@ public final class WhisperModel implements AutoCloseable {
             rowStart[i + 1] = rowStart[i] + n;
         }
         int rows = rowStart[b];
+        int[] outStart = new int[b + 1];
+        for (int i = 0; i < b; i++) {
+            boolean every = everyPosition != null && everyPosition[i];
+            outStart[i + 1] = outStart[i] + (every ? rowStart[i + 1] - rowStart[i] : 1);
+        }
+        int outRows = outStart[b];
         int maxT = 0;
         for (int i = 0; i < b; i++) {
             maxT = Math.max(maxT, Math.max(states.get(i).length + tokens.get(i).length, states.get(i).encoded.positions));
@@ -472,8 +489,8 @@ public final class WhisperModel implements AutoCloseable {
              DeviceArray q = acc.allocate(rows * d); DeviceArray att = acc.allocate(rows * d);
              DeviceArray qOne = acc.allocate(rows * d); DeviceArray attOne = acc.allocate(rows * d);
              DeviceArray probs = acc.allocate(dims.heads() * rows * maxT);
-             DeviceArray mlp = acc.allocate(rows * 4 * d); DeviceArray last = acc.allocate(b * d);
-             DeviceArray logits = acc.allocate(b * dims.vocab())) {
+             DeviceArray mlp = acc.allocate(rows * 4 * d); DeviceArray last = acc.allocate(outRows * d);
+             DeviceArray logits = acc.allocate(outRows * dims.vocab())) {
             for (int i = 0; i < b; i++) {
                 int n = rowStart[i + 1] - rowStart[i];
                 try (DeviceArray emb = acc.allocate(n * d)) {
@@ -534,15 +551,17 @@ public final class WhisperModel implements AutoCloseable {
                 linear(mlp, layer.fc2, h, rows);
                 acc.add(x, h, rows * d);
             }
-            // Logits of each sequence's last position only.
+            // Logits of each sequence's last position (of all of them, where asked).
             for (int i = 0; i < b; i++) {
-                acc.copy(x, (rowStart[i + 1] - 1) * d, last, i * d, d);
+                int count = outStart[i + 1] - outStart[i];
+                acc.copy(x, (rowStart[i + 1] - count) * d, last, outStart[i] * d, count * d);
             }
-            acc.layerNorm(last, decoderNorm.gamma, decoderNorm.beta, last, b, d, LN_EPS);
-            acc.matmul(last, logitProjection, null, logits, b);
+            acc.layerNorm(last, decoderNorm.gamma, decoderNorm.beta, last, outRows, d, LN_EPS);
+            acc.matmul(last, logitProjection, null, logits, outRows);
             for (int i = 0; i < b; i++) {
-                result[i] = new float[dims.vocab()];
-                acc.read(logits, i * dims.vocab(), result[i], 0, dims.vocab());
+                int count = outStart[i + 1] - outStart[i];
+                result[i] = new float[count * dims.vocab()];
+                acc.read(logits, outStart[i] * dims.vocab(), result[i], 0, count * dims.vocab());
                 states.get(i).length += rowStart[i + 1] - rowStart[i];
             }
         }

@@ -77,8 +77,8 @@ final class ModelRunner implements AutoCloseable {
         Account account();
     }
 
-    private record Step(List<WhisperModel.DecoderState> states, List<int[]> tokens, Account account,
-                        CompletableFuture<float[][]> done) implements Job {
+    private record Step(List<WhisperModel.DecoderState> states, List<int[]> tokens, boolean everyPosition,
+                        Account account, CompletableFuture<float[][]> done) implements Job {
     }
 
     private record Encode(float[] mel, int frames, Account account,
@@ -149,9 +149,14 @@ final class ModelRunner implements AutoCloseable {
         decoding.decrementAndGet();
     }
 
-    /** Decoder steps for {@code states}, batched with those of other streams. Blocks until done. */
-    float[][] decode(List<WhisperModel.DecoderState> states, List<int[]> tokens, Account account) {
-        return await(submit(new Step(List.copyOf(states), List.copyOf(tokens), account, new CompletableFuture<>())));
+    /**
+     * Decoder steps for {@code states}, batched with those of other streams. Blocks until done.
+     * With {@code everyPosition}, the logits after every token fed, not only the last.
+     */
+    float[][] decode(List<WhisperModel.DecoderState> states, List<int[]> tokens, Account account,
+                     boolean everyPosition) {
+        return await(submit(new Step(List.copyOf(states), List.copyOf(tokens), everyPosition, account,
+                new CompletableFuture<>())));
     }
 
     /** Encodes a window of {@code frames} mel frames, batched with windows of the same length. */
@@ -320,10 +325,12 @@ final class ModelRunner implements AutoCloseable {
         try {
             List<WhisperModel.DecoderState> states = new ArrayList<>();
             List<int[]> tokens = new ArrayList<>();
+            List<Boolean> every = new ArrayList<>();
             int tokenCount = 0;
             for (Step s : batch) {
                 states.addAll(s.states());
                 tokens.addAll(s.tokens());
+                s.states().forEach(x -> every.add(s.everyPosition()));
                 for (int[] t : s.tokens()) {
                     tokenCount += t.length;
                 }
@@ -331,7 +338,11 @@ final class ModelRunner implements AutoCloseable {
             long t0 = System.nanoTime();
             float[][] logits;
             try {
-                logits = model.decode(states, tokens, null);
+                boolean[] everyPosition = new boolean[every.size()];
+                for (int i = 0; i < everyPosition.length; i++) {
+                    everyPosition[i] = every.get(i);
+                }
+                logits = model.decode(states, tokens, null, everyPosition);
             } catch (RuntimeException e) {
                 batch.forEach(s -> s.done().completeExceptionally(e));
                 throw e;

@@ -277,7 +277,8 @@ final class WhisperSession implements RecognizerSession {
         long silence = detector.trailingSilence(position);
         switch (endpoint.next(position, silence, backlogSeconds(), runner.utilisation())) {
             case WAIT -> { }
-            case PARTIAL -> showPartial(passes.pass(window, window.length(), false, language(), spoken(agreement.committed())));
+            case PARTIAL -> showPartial(passes.pass(window, window.length(), false, language(),
+                    spoken(agreement.committed()), spoken(agreement.pending())));
             case SPECULATIVE_FINAL -> {
                 long speechEnd = endpoint.speechEnd(position, silence);
                 endpoint.speculated(speechEnd, finalPass(speechEnd));
@@ -317,7 +318,7 @@ final class WhisperSession implements RecognizerSession {
     /** The end of the stream: whatever speech is open is final now, even if cut mid-word. */
     private void endOfStream() {
         if (inSpeech) {
-            WindowPass fin = passes.pass(window, window.length(), true, language());
+            WindowPass fin = passes.pass(window, window.length(), true, language(), "", heard());
             dropSpeculative();
             emitFinal(fin.segments(), fin.language(), fin.english());
             inSpeech = false;
@@ -329,7 +330,7 @@ final class WhisperSession implements RecognizerSession {
      * the last, which may still be growing) become a final, and the window restarts after them.
      */
     private void closeAtSegment() {
-        WindowPass p = passes.pass(window, window.length(), true, language());
+        WindowPass p = passes.pass(window, window.length(), true, language(), "", heard());
         dropSpeculative();
         List<Segment> segments = p.segments();
         List<Segment> closed = segments.size() >= 2 ? segments.subList(0, segments.size() - 1) : segments;
@@ -349,7 +350,12 @@ final class WhisperSession implements RecognizerSession {
     private WindowPass finalPass(long speechEnd) {
         // The utterance with a little of the pause after it, as VAD-padded speech is elsewhere.
         long end = Math.min(window.position(), speechEnd + config.vad().speechPadMs() * (long) RATE / 1000);
-        return passes.pass(window, window.lengthUpTo(end), true, language());
+        return passes.pass(window, window.lengthUpTo(end), true, language(), "", heard());
+    }
+
+    /** The utterance as the last partial heard it: the final's draft. */
+    private String heard() {
+        return spoken(agreement.committed()) + spoken(agreement.pending());
     }
 
     /** Forgets the speculative final pass; if there was one, its final was never used. */

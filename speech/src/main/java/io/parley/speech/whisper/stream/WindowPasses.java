@@ -67,7 +67,7 @@ final class WindowPasses {
         this.hints = hints;
         this.englishFromSpeech = englishFromSpeech;
         this.stats = stats;
-        this.decoder = engine.decoder().withSteps((states, tokens) -> runner.decode(states, tokens, account));
+        this.decoder = engine.decoder().withSteps((states, tokens, every) -> runner.decode(states, tokens, account, every));
     }
 
     /**
@@ -77,7 +77,7 @@ final class WindowPasses {
      * and it goes ahead of other streams' partial work in the shared model.
      */
     WindowPass pass(UtteranceWindow window, int samples, boolean isFinal, Language language) {
-        return pass(window, samples, isFinal, language, "");
+        return pass(window, samples, isFinal, language, "", "");
     }
 
     /**
@@ -85,13 +85,18 @@ final class WindowPasses {
      * text (the words the agreement policy settled, never shown changed) feeds its tokens as a
      * forced prefix in one batched step, and decodes only what follows them: settled text is
      * never decoded again token by token, which is most of a long utterance's partial passes.
+     * The {@code draft} is the text this pass will probably decode (after {@code settled}): what
+     * the stream's last partial heard. Greedy decoding checks it many tokens at a time, with the
+     * same result as without it (see {@link WindowDecoder#decode(WhisperModel.Encoded,
+     * DecodingOptions, Random, int[])}).
      */
-    WindowPass pass(UtteranceWindow window, int samples, boolean isFinal, Language language, String settled) {
+    WindowPass pass(UtteranceWindow window, int samples, boolean isFinal, Language language, String settled,
+                    String draft) {
         long t0 = System.nanoTime();
         account.urgent(isFinal);
         WindowPass p;
         try {
-            p = decodeWindow(window, samples, isFinal, language, isFinal ? "" : settled);
+            p = decodeWindow(window, samples, isFinal, language, isFinal ? "" : settled, draft);
         } finally {
             account.urgent(false);
         }
@@ -101,7 +106,7 @@ final class WindowPasses {
     }
 
     private WindowPass decodeWindow(UtteranceWindow window, int samples, boolean isFinal, Language language,
-                                    String settled) {
+                                    String settled, String draft) {
         if (samples < SileroVad.CHUNK) {
             return WindowPass.silent(language.heard());
         }
@@ -132,7 +137,8 @@ final class WindowPasses {
             options = options.withTimestamps(false).withPrefix(prefix);
         }
         try (WhisperModel.Encoded encoded = runner.encode(mel, frames, account)) {
-            DecodingResult result = decode(encoded, options);
+            int[] draftTokens = draft.isBlank() ? new int[0] : engine.tokenizer().encode(draft);
+            DecodingResult result = decode(encoded, options, draftTokens);
             if (WindowDecoder.isSilence(result, options)) {
                 return WindowPass.silent(result.language());
             }
@@ -155,10 +161,10 @@ final class WindowPasses {
     }
 
     /** One decoding of an encoded window, counted by the runner as decoding while it runs. */
-    private DecodingResult decode(WhisperModel.Encoded encoded, DecodingOptions options) {
+    private DecodingResult decode(WhisperModel.Encoded encoded, DecodingOptions options, int[] draft) {
         runner.enterDecoding();
         try {
-            return decoder.decode(encoded, options, random);
+            return decoder.decode(encoded, options, random, draft);
         } finally {
             runner.leaveDecoding();
         }
@@ -175,7 +181,7 @@ final class WindowPasses {
             return null;
         }
         DecodingOptions options = transcribing.withTask(Task.TRANSLATE).withLanguage(language).withPrompt(new int[0]);
-        DecodingResult result = decode(encoded, options);
+        DecodingResult result = decode(encoded, options, new int[0]);
         if (WindowDecoder.isSilence(result, options)) {
             return null;
         }

@@ -1,0 +1,74 @@
+package io.parley.speech.whisper.decode;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DraftCursorTest {
+
+    private static final int SPECIAL = 1000;
+
+    @Test
+    void followsTheDraftAndProposesWhatComesNext() {
+        DraftCursor c = new DraftCursor(new int[]{1, 2, 3, 4, 5}, SPECIAL);
+        assertArrayEquals(new int[]{1, 2, 3}, c.proposal(3));
+        c.accept(1);
+        c.accept(2);
+        assertArrayEquals(new int[]{3, 4, 5}, c.proposal(10));
+        assertArrayEquals(new int[0], c.proposal(0));
+    }
+
+    @Test
+    void specialTokensInTheDraftAreDroppedAndChosenOnesLeaveTheCursorWhereItIs() {
+        DraftCursor c = new DraftCursor(new int[]{SPECIAL + 5, 1, SPECIAL + 7, 2, 3}, SPECIAL);
+        c.accept(SPECIAL + 364); // a timestamp
+        assertArrayEquals(new int[]{1, 2, 3}, c.proposal(5));
+        c.accept(1);
+        c.accept(SPECIAL + 400);
+        assertArrayEquals(new int[]{2, 3}, c.proposal(5));
+    }
+
+    @Test
+    void aWordHeardDifferentlyAddedOrDroppedFindsItsPlaceAgain() {
+        // dropped: 3 is skipped, the cursor goes on after 4
+        DraftCursor dropped = new DraftCursor(new int[]{1, 2, 3, 4, 5, 6}, SPECIAL);
+        dropped.accept(1);
+        dropped.accept(2);
+        dropped.accept(4);
+        assertArrayEquals(new int[]{5, 6}, dropped.proposal(5));
+        // added: 9 is not in the draft; the cursor waits, and goes on when the draft's word comes
+        DraftCursor added = new DraftCursor(new int[]{1, 2, 3, 4}, SPECIAL);
+        added.accept(1);
+        added.accept(9);
+        added.accept(2);
+        assertArrayEquals(new int[]{3, 4}, added.proposal(5));
+        // changed: 3 heard as 8, then 4 follows as drafted
+        DraftCursor changed = new DraftCursor(new int[]{1, 2, 3, 4, 5}, SPECIAL);
+        changed.accept(1);
+        changed.accept(2);
+        changed.accept(8);
+        changed.accept(4);
+        assertArrayEquals(new int[]{5}, changed.proposal(5));
+    }
+
+    @Test
+    void aRepeatedTokenResumesAfterTheSameTokenAsBeforeAndNearest() {
+        // 7 occurs twice; after "5 7" the place after the second is the right one
+        DraftCursor c = new DraftCursor(new int[]{7, 1, 2, 5, 7, 3}, SPECIAL);
+        c.accept(5);
+        c.accept(7);
+        assertArrayEquals(new int[]{3}, c.proposal(5));
+    }
+
+    @Test
+    void proposalsAreBoundedAndAnEmptyDraftProposesNothing() {
+        int[] longDraft = new int[100];
+        for (int i = 0; i < longDraft.length; i++) {
+            longDraft[i] = i;
+        }
+        assertTrue(new DraftCursor(longDraft, SPECIAL).proposal(1000).length <= DraftCursor.MOST);
+        assertTrue(DraftCursor.none().isEmpty());
+        assertArrayEquals(new int[0], DraftCursor.none().proposal(5));
+    }
+}
