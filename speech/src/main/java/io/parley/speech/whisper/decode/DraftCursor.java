@@ -6,7 +6,13 @@ import java.util.Arrays;
  * Where a greedy decoding stands in a draft of its text: the tokens a live stream's last partial
  * heard, which the final (or the next partial) will mostly repeat. The decoder feeds the draft's
  * next tokens after the one it chose and checks them all in one pass ({@link WindowDecoder}); the
- * cursor only guesses what comes next, so a wrong guess costs a little time and never a word.
+ * cursor only guesses what comes next, so a wrong guess costs time and never a word.
+ *
+ * <p>A pass over many tokens costs several single steps (the logits of every one of them are
+ * computed), so guesses are made only while they are likely to hold: none after the decoder chose
+ * a word the draft does not have (until it chooses one the draft has again), and fewer after a
+ * guess that failed early. A draft that has nothing to do with what is decoded costs one failed
+ * guess, not one per token.
  *
  * <p>The draft holds text tokens only: timestamps and other special tokens the decoder chooses
  * leave the cursor where it is. When the decoder chooses a text token the draft does not have
@@ -18,11 +24,16 @@ final class DraftCursor {
 
     /** Tokens proposed at most at once: one pass over them costs a few single steps at most. */
     static final int MOST = 24;
+    /** Tokens proposed at first, and after a guess that failed at its first token. */
+    static final int FEW = 4;
 
     private final int[] draft;
     private final int firstSpecial;
     private int at;
     private int previous = -1;
+    /** Whether the last text token chosen was in the draft: only then is the draft worth following. */
+    private boolean following = true;
+    private int size = FEW;
 
     /** @param firstSpecial the first id of the special tokens (end of text): the draft keeps those below */
     DraftCursor(int[] draft, int firstSpecial) {
@@ -43,6 +54,7 @@ final class DraftCursor {
         if (token < 0 || token >= firstSpecial) {
             return;
         }
+        following = true;
         if (at < draft.length && draft[at] == token) {
             at++;
         } else {
@@ -61,14 +73,27 @@ final class DraftCursor {
             }
             if (best >= 0) {
                 at = best + 1;
+            } else {
+                following = false;
             }
         }
         previous = token;
     }
 
-    /** The draft's next tokens, at most {@code max}: what the decoder is likely to choose next. */
+    /**
+     * The draft's next tokens, at most {@code max}: what the decoder is likely to choose next.
+     * None while the decoding is off the draft.
+     */
     int[] proposal(int max) {
-        int n = Math.clamp(draft.length - at, 0, Math.max(0, Math.min(max, MOST)));
+        int n = following ? Math.clamp(draft.length - at, 0, Math.max(0, Math.min(max, size))) : 0;
         return Arrays.copyOfRange(draft, at, at + n);
+    }
+
+    /** Of the last {@code proposed} tokens, the decoder accepted the first {@code accepted}. */
+    void checked(int proposed, int accepted) {
+        if (proposed == 0) {
+            return;
+        }
+        size = accepted == proposed ? Math.min(MOST, size * 4) : Math.max(FEW, accepted + 1);
     }
 }

@@ -239,6 +239,7 @@ public final class WindowDecoder {
             }
             if (fed != null) {
                 state.truncate(state.length() - (fed.length - row - 1)); // the draft's rejected tokens
+                draft.checked(fed.length - 1, row);
             }
             int room = Math.min(budget - chosen - 1, model.dims().textCtx() - state.length() - 1);
             int[] proposal = draft.proposal(room);
