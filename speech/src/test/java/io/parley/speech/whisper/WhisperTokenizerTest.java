@@ -10,7 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * The tokenizer of Whisper base against OpenAI's own: tiktoken with {@code multilingual.tiktoken}
  * from the openai-whisper package (version 20250625), with which Whisper's training text was
- * tokenized (the ids below were computed with it). Hugging Face's {@code tokenizers} on the model
+ * tokenized (the ids below come from {@code tools/fixtures/whisper_tokenizer_reference.py}, which
+ * runs it). Hugging Face's {@code tokenizers} on the model
  * package's tokenizer.json differs from it for every word that begins with " t": that file's merge
  * list lacks its first merge.
  */

