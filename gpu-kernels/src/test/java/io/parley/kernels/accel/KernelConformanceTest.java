@@ -42,6 +42,15 @@ class KernelConformanceTest {
         }
     }
 
+    /** The backend's GELU on {@code x} against the reference kernel's, within 2e-6. */
+    private static void assertGelu(Accelerator acc, String what, float[] x) {
+        float[] expected = x.clone();
+        ActivationKernels.gelu(expected, x.length);
+        DeviceArray d = acc.upload(x);
+        acc.gelu(d, x.length);
+        assertClose(what, expected, acc.read(d), 0, 2e-6);
+    }
+
     @ParameterizedTest
     @MethodSource("backends")
     void softmaxLayerNormAndElementWise(String backend) {
@@ -68,18 +77,9 @@ class KernelConformanceTest {
         }
         for (int n : new int[]{1, 7, 1023, 100_003}) {
             float[] x = RandomData.gaussian(r, n, 2.0);
-            float[] g = x.clone();
-            ActivationKernels.gelu(g, n);
-            DeviceArray d = acc.upload(x);
-            acc.gelu(d, n);
-            assertClose(backend + " gelu", g, acc.read(d), 0, 2e-6);
+            assertGelu(acc, backend + " gelu", x);
             // Wide inputs, where erf saturates (|x| past 8.5) and exp(-x²/2) would be denormal.
-            float[] wide = RandomData.gaussian(r, n, 12.0);
-            float[] gw = wide.clone();
-            ActivationKernels.gelu(gw, n);
-            DeviceArray dw = acc.upload(wide);
-            acc.gelu(dw, n);
-            assertClose(backend + " gelu, wide", gw, acc.read(dw), 0, 2e-6);
+            assertGelu(acc, backend + " gelu, wide", RandomData.gaussian(r, n, 12.0));
 
             float[] relu = x.clone();
             ActivationKernels.relu(relu, n);

@@ -184,21 +184,33 @@ public final class WindowDecoder {
     private Hypothesis sample(WhisperModel.DecoderState state, float[] logits, LogitFilter filter, double temperature,
                               Random random, int budget, Hypothesis h) {
         for (int step = 0; step < budget; step++) {
-            filter.apply(logits, h.tokens);
-            double norm = LogitFilter.logSumExp(logits, 0, logits.length);
-            int next = temperature == 0 ? LogitRanking.argmax(logits) : draw(logits, temperature, random);
-            double logProb = logits[next] - norm;
-            h.sum += logProb;
+            int next = choose(logits, filter, temperature, random, h);
             if (next == tokenizer.eot) {
                 break;
             }
-            h.tokens.add(next);
-            h.logProbs.add((float) logProb);
             if (step + 1 < budget) {
                 logits = step(state, new int[]{next});
             }
         }
         return h;
+    }
+
+    /**
+     * The next token of {@code h} from the logits after its last one: Whisper's rules applied,
+     * then the most likely token (temperature 0) or one drawn at {@code temperature}. Its
+     * log-probability joins {@code h}'s sum, and the token joins its tokens unless it ends the text.
+     */
+    private int choose(float[] logits, LogitFilter filter, double temperature, Random random, Hypothesis h) {
+        filter.apply(logits, h.tokens);
+        double norm = LogitFilter.logSumExp(logits, 0, logits.length);
+        int next = temperature == 0 ? LogitRanking.argmax(logits) : draw(logits, temperature, random);
+        double logProb = logits[next] - norm;
+        h.sum += logProb;
+        if (next != tokenizer.eot) {
+            h.tokens.add(next);
+            h.logProbs.add((float) logProb);
+        }
+        return next;
     }
 
     /**
@@ -219,16 +231,10 @@ public final class WindowDecoder {
         int row = 0;
         for (int chosen = 0; chosen < budget; ) {
             float[] logits = rows.length == vocab ? rows : Arrays.copyOfRange(rows, row * vocab, (row + 1) * vocab);
-            filter.apply(logits, h.tokens);
-            double norm = LogitFilter.logSumExp(logits, 0, logits.length);
-            int next = LogitRanking.argmax(logits);
-            double logProb = logits[next] - norm;
-            h.sum += logProb;
+            int next = choose(logits, filter, 0, null, h);
             if (next == tokenizer.eot) {
                 break;
             }
-            h.tokens.add(next);
-            h.logProbs.add((float) logProb);
             chosen++;
             draft.accept(next);
             if (chosen >= budget) {

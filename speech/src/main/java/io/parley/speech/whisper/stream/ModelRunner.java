@@ -4,6 +4,7 @@ import io.parley.speech.recognizer.RecognizerException;
 import io.parley.speech.whisper.model.WhisperModel;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -325,12 +326,10 @@ final class ModelRunner implements AutoCloseable {
         try {
             List<WhisperModel.DecoderState> states = new ArrayList<>();
             List<int[]> tokens = new ArrayList<>();
-            List<Boolean> every = new ArrayList<>();
             int tokenCount = 0;
             for (Step s : batch) {
                 states.addAll(s.states());
                 tokens.addAll(s.tokens());
-                s.states().forEach(x -> every.add(s.everyPosition()));
                 for (int[] t : s.tokens()) {
                     tokenCount += t.length;
                 }
@@ -338,9 +337,11 @@ final class ModelRunner implements AutoCloseable {
             long t0 = System.nanoTime();
             float[][] logits;
             try {
-                boolean[] everyPosition = new boolean[every.size()];
-                for (int i = 0; i < everyPosition.length; i++) {
-                    everyPosition[i] = every.get(i);
+                boolean[] everyPosition = new boolean[states.size()];
+                int at = 0;
+                for (Step s : batch) {
+                    Arrays.fill(everyPosition, at, at + s.states().size(), s.everyPosition());
+                    at += s.states().size();
                 }
                 logits = model.decode(states, tokens, null, everyPosition);
             } catch (RuntimeException e) {
