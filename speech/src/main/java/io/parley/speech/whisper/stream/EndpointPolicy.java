@@ -10,7 +10,10 @@ package io.parley.speech.whisper.stream;
  *       {@code stepMs} of new speech: early passes are short and cheap, and the first words show
  *       soon. The step stretches up to three times while the shared model is busy, so that
  *       partials take what finals leave. A due partial is shed (skipped, counted) when the stream is
- *       behind its own audio: a late partial is worth nothing and delays the final.</li>
+ *       behind its own audio: a late partial is worth nothing and delays the final. So is one
+ *       whose work is still waiting for the model, behind other streams' finals, once the stream
+ *       would be {@link #PARTIAL_PATIENCE_SECONDS} behind: the session goes back to its audio,
+ *       where its own pause may have begun, instead of noticing it only after the partial.</li>
  *   <li>A pause of {@link #SPECULATE_AFTER_MS} (or the VAD's padding, if shorter) starts the
  *       final pass early, on the speech up to the pause: when the VAD confirms the endpoint, that
  *       pass is the final, so that the final's latency is the pause's length at best. If speech resumes
@@ -24,6 +27,11 @@ final class EndpointPolicy {
 
     /** A stream this far behind its audio sheds its partials. */
     static final double SHED_BEHIND_SECONDS = 0.3;
+    /**
+     * How far behind its audio a stream may fall while a partial pass waits for the model: by
+     * then the next partial is due, and the stream's own pause may have begun unseen.
+     */
+    static final double PARTIAL_PATIENCE_SECONDS = 1.0;
     /** The model's utilisation above which partials come less often, and where they come at the slowest. */
     static final double CADENCE_FROM = 0.5;
     static final double CADENCE_FULL = 0.9;
@@ -92,6 +100,19 @@ final class EndpointPolicy {
         long base = Math.clamp(heard / 2, Math.min(firstStepSamples, stepSamples), stepSamples);
         double load = Math.clamp((utilisation - CADENCE_FROM) / (CADENCE_FULL - CADENCE_FROM), 0.0, 1.0);
         return Math.round(base * (1 + (MAX_STRETCH - 1) * load));
+    }
+
+    /**
+     * When a partial pass starting now, with the stream {@code behindSeconds} behind its audio,
+     * is given up if its work still waits for the model (System.nanoTime()).
+     */
+    long partialDeadline(long now, double behindSeconds) {
+        return now + Math.round(Math.max(0, PARTIAL_PATIENCE_SECONDS - behindSeconds) * 1e9);
+    }
+
+    /** A partial pass was given up while it waited for the model. */
+    void shedWhileWaiting() {
+        shed++;
     }
 
     /** The speech end a speculative final should decode up to. */

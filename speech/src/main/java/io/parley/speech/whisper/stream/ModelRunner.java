@@ -49,12 +49,16 @@ final class ModelRunner implements AutoCloseable {
     /** How far back the model's utilisation is measured: a few partial steps, for their cadence. */
     private static final long UTILISATION_WINDOW_NANOS = 3_000_000_000L;
     /** How far back the finals' share is measured, for admission: a few utterances of every stream. */
-    private static final long FINALS_WINDOW_NANOS = 15_000_000_000L;
+    static final long FINALS_WINDOW_NANOS = 15_000_000_000L;
 
     /** Where the runner books the time it spends for one stream, and whether the stream's work now is a final's. */
     static final class Account {
+        /** No deadline: the stream's work is run however long it waits. */
+        static final long NEVER = Long.MAX_VALUE;
+
         private final DoubleAdder seconds = new DoubleAdder();
         private volatile boolean urgent;
+        private volatile long shedAt = NEVER;
 
         /** The stream's jobs from now on are (or are no longer) a final's: they go ahead of partial work. */
         void urgent(boolean on) {
@@ -63,6 +67,19 @@ final class ModelRunner implements AutoCloseable {
 
         boolean urgent() {
             return urgent;
+        }
+
+        /**
+         * The stream's partial work from now on is given up if it is still waiting for the model
+         * at {@code nanoTime} (System.nanoTime()); {@link #NEVER} for none. A final's work is never
+         * given up.
+         */
+        void shedAt(long nanoTime) {
+            shedAt = nanoTime;
+        }
+
+        long shedAt() {
+            return shedAt;
         }
 
         void charge(double s) {
@@ -156,28 +173,35 @@ final class ModelRunner implements AutoCloseable {
      */
     float[][] decode(List<WhisperModel.DecoderState> states, List<int[]> tokens, Account account,
                      boolean everyPosition) {
-        return await(submit(new Step(List.copyOf(states), List.copyOf(tokens), everyPosition, account,
-                new CompletableFuture<>())));
+        return run(new Step(List.copyOf(states), List.copyOf(tokens), everyPosition, account,
+                new CompletableFuture<>()));
     }
 
     /** Encodes a window of {@code frames} mel frames, batched with windows of the same length. */
     WhisperModel.Encoded encode(float[] mel, int frames, Account account) {
-        return await(submit(new Encode(mel, frames, account, new CompletableFuture<>())));
+        return run(new Encode(mel, frames, account, new CompletableFuture<>()));
     }
 
     /** Runs {@code work} on a lane of the runner, in rank order with the other jobs. */
-    @SuppressWarnings("unchecked")
     <T> T exclusive(Callable<T> work, Account account) {
-        return (T) await(submit(new Exclusive(work, account, new CompletableFuture<>())));
+        return run(new Exclusive(work, account, new CompletableFuture<>()));
     }
 
-    private <T> CompletableFuture<T> submit(Job job) {
+    /**
+     * Queues {@code job} and waits for it. A partial's job still waiting at its account's
+     * {@link Account#shedAt() deadline} is taken back out of the queue and {@link PartialShed}
+     * thrown: the model is busy with finals, and the stream does better to go back to its audio
+     * (where its own pause may have begun) than to wait for a partial that would come late.
+     * A job a lane has already taken is always waited for.
+     */
+    private <T> T run(Job job) {
         if (closed) {
             throw new RecognizerException("engine_unavailable", "the recognizer is shut down");
         }
+        Queued queued = new Queued(job, job.account().urgent(), arrivals.getAndIncrement());
         lock.lock();
         try {
-            queue.add(new Queued(job, job.account().urgent(), arrivals.getAndIncrement()));
+            queue.add(queued);
             arrived.signalAll();
         } finally {
             lock.unlock();
@@ -188,7 +212,37 @@ final class ModelRunner implements AutoCloseable {
             case Encode e -> e.done();
             case Exclusive x -> x.done();
         };
-        return f;
+        long shedAt = job.account().shedAt();
+        if (!queued.urgent() && shedAt != Account.NEVER) {
+            while (!f.isDone()) {
+                long wait = shedAt - System.nanoTime();
+                if (wait <= 0) {
+                    if (withdraw(queued)) {
+                        throw PartialShed.INSTANCE;
+                    }
+                    break; // a lane has it: wait for it below
+                }
+                try {
+                    f.get(wait, TimeUnit.NANOSECONDS);
+                } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                    // timed out: look again; failed: reported by await below
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        return await(f);
+    }
+
+    /** Takes {@code q} back out of the queue if no lane has taken it yet. */
+    private boolean withdraw(Queued q) {
+        lock.lock();
+        try {
+            return queue.remove(q);
+        } finally {
+            lock.unlock();
+        }
     }
 
     private static <T> T await(CompletableFuture<T> f) {

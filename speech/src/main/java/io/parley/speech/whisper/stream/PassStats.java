@@ -6,15 +6,24 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Where a recognizer's time goes: how many passes over windows it ran of each kind, and their
  * wall time (queueing behind other streams' work included). A speculative final pass that
- * speech resumed after is counted as wasted, though its result is shown as a partial.
+ * speech resumed after is counted as wasted, though its result is shown as a partial; a partial
+ * pass given up while it waited for the model behind finals is counted as shed, with the time it
+ * had taken.
  */
 public final class PassStats {
 
     /** The kinds of pass a session runs. */
-    public enum Kind { PARTIAL, FINAL, SPECULATIVE_WASTED }
+    public enum Kind { PARTIAL, FINAL, SPECULATIVE_WASTED, PARTIAL_SHED }
 
-    private final LongAdder[] counts = {new LongAdder(), new LongAdder(), new LongAdder()};
-    private final DoubleAdder[] seconds = {new DoubleAdder(), new DoubleAdder(), new DoubleAdder()};
+    private final LongAdder[] counts = new LongAdder[Kind.values().length];
+    private final DoubleAdder[] seconds = new DoubleAdder[Kind.values().length];
+
+    PassStats() {
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = new LongAdder();
+            seconds[i] = new DoubleAdder();
+        }
+    }
 
     void add(Kind kind, double wallSeconds) {
         counts[kind.ordinal()].increment();

@@ -74,6 +74,7 @@ final class WhisperSession implements RecognizerSession {
     private final BlockingQueue<float[]> inbox = new LinkedBlockingQueue<>();
     private final AtomicLong queued = new AtomicLong();
     private final Thread thread;
+    private final long openedAt = System.nanoTime();
     private volatile boolean finishing;
     private volatile boolean aborted;
 
@@ -164,6 +165,11 @@ final class WhisperSession implements RecognizerSession {
     /** Audio recognised so far and the time spent on it (this thread's CPU and its share of the model's passes). */
     double audioSeconds() {
         return window.position() / (double) RATE;
+    }
+
+    /** When the stream was opened (System.nanoTime()). */
+    long openedAt() {
+        return openedAt;
     }
 
     /** Partials this stream shed because it was behind its audio. */
@@ -277,13 +283,28 @@ final class WhisperSession implements RecognizerSession {
         long silence = detector.trailingSilence(position);
         switch (endpoint.next(position, silence, backlogSeconds(), runner.utilisation())) {
             case WAIT -> { }
-            case PARTIAL -> showPartial(passes.pass(window, window.length(), false, language(),
-                    spoken(agreement.committed()), spoken(agreement.pending())));
+            case PARTIAL -> partial();
             case SPECULATIVE_FINAL -> {
                 long speechEnd = endpoint.speechEnd(position, silence);
                 endpoint.speculated(speechEnd, finalPass(speechEnd));
             }
         }
+    }
+
+    /** A partial pass over the window so far, given up if it waits too long behind other streams' finals. */
+    private void partial() {
+        account.shedAt(endpoint.partialDeadline(System.nanoTime(), backlogSeconds()));
+        WindowPass p;
+        try {
+            p = passes.pass(window, window.length(), false, language(), spoken(agreement.committed()),
+                    spoken(agreement.pending()));
+        } catch (PartialShed e) {
+            endpoint.shedWhileWaiting();
+            return;
+        } finally {
+            account.shedAt(ModelRunner.Account.NEVER);
+        }
+        showPartial(p);
     }
 
     private void showPartial(WindowPass p) {

@@ -97,6 +97,9 @@ final class WindowPasses {
         WindowPass p;
         try {
             p = decodeWindow(window, samples, isFinal, language, isFinal ? "" : settled, draft);
+        } catch (PartialShed e) {
+            stats.add(PassStats.Kind.PARTIAL_SHED, (System.nanoTime() - t0) / 1e9);
+            throw e;
         } finally {
             account.urgent(false);
         }
