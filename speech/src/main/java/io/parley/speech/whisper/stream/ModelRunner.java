@@ -34,10 +34,7 @@ import java.util.logging.Logger;
  * never delay another stream's final. On a backend that computes on the JVM's own threads there
  * are two lanes: one model operation does not keep both cores busy (a decoder step is bound by
  * memory, an encoder's layer has serial parts), so a second lane takes the next job meanwhile —
- * a final's encoding runs beside another stream's decoding instead of after it. Two encodings
- * never run at once: both would end late, where one after the other the first ends early and
- * the second no later. A partial's job still waiting when its stream would fall too far behind
- * its audio is given up ({@link Account#shedAt}). While some
+ * a final's encoding runs beside another stream's decoding instead of after it. While some
  * streams are between two steps, a lane waits a moment for them, so that a batch is not split
  * by a few microseconds of bookkeeping. The runner measures its utilisation, which stretches the
  * partials' cadence and lets the recognizer refuse a stream the model cannot take.
@@ -130,8 +127,6 @@ final class ModelRunner implements AutoCloseable {
     private final PriorityQueue<Queued> queue = new PriorityQueue<>();
     /** Batches holding a final's job that a lane runs now. Under the lock. */
     private int urgentRunning;
-    /** Encodings a lane runs now. Under the lock. */
-    private int encodesRunning;
     /** Decoder step jobs being run by a lane now: their streams will not submit another until they are done. */
     private final AtomicInteger stepsRunning = new AtomicInteger();
     private final AtomicLong arrivals = new AtomicLong();
@@ -287,18 +282,10 @@ final class ModelRunner implements AutoCloseable {
             busy.busy(t0, t1);
             if (taken.urgent()) {
                 finalsBusy.busy(t0, t1);
-            }
-            boolean encoded = batch.getFirst() instanceof Encode;
-            if (taken.urgent() || encoded) {
                 lock.lock();
                 try {
-                    if (taken.urgent()) {
-                        urgentRunning--;
-                    }
-                    if (encoded) {
-                        encodesRunning--;
-                    }
-                    arrived.signalAll(); // work held back may go now
+                    urgentRunning--;
+                    arrived.signalAll(); // partial work held back may go now
                 } finally {
                     lock.unlock();
                 }
@@ -320,13 +307,14 @@ final class ModelRunner implements AutoCloseable {
     private Batch next() throws InterruptedException {
         lock.lock();
         try {
-            Queued first;
-            while ((first = best()) == null) {
+            // Partial work waits while a lane runs a final's: the final gets every core, and the
+            // partial work catches up after it (a partial may be late; a final should not be).
+            while (queue.isEmpty() || (!queue.peek().urgent() && urgentRunning > 0)) {
                 if (!arrived.await(100, TimeUnit.MILLISECONDS)) {
                     return null;
                 }
             }
-            queue.remove(first);
+            Queued first = queue.poll();
             List<Job> batch = new ArrayList<>();
             batch.add(first.job());
             switch (first.job()) {
@@ -344,7 +332,6 @@ final class ModelRunner implements AutoCloseable {
                     stepsRunning.addAndGet(batch.size());
                 }
                 case Encode e -> {
-                    encodesRunning++;
                     // Up to MAX_ENCODE_BATCH windows: an encoding is bound by arithmetic, so more
                     // would save little and hold the memory of all of them at once (two lanes).
                     List<Queued> same = new ArrayList<>();
@@ -371,27 +358,6 @@ final class ModelRunner implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-    }
-
-    /**
-     * The best job a lane may take now, or null. Under the lock.
-     * <ul>
-     *   <li>Partial work waits while a lane runs a final's: the final gets every core, and the
-     *       partial work catches up after it (a partial may be late; a final should not be).</li>
-     *   <li>An encoding waits while another runs. Two at once would share the cores and both
-     *       end late; one after the other, the first ends in half the time and the second no
-     *       later. Meanwhile the other lane runs decoder steps, which are bound by memory.</li>
-     * </ul>
-     */
-    private Queued best() {
-        Queued best = null;
-        for (Queued q : queue) {
-            boolean held = (!q.urgent() && urgentRunning > 0) || (q.job() instanceof Encode && encodesRunning > 0);
-            if (!held && (best == null || q.compareTo(best) < 0)) {
-                best = q;
-            }
-        }
-        return best;
     }
 
     /** Moves every waiting job that {@code matches} into {@code batch}, in rank order. Under the lock. */
