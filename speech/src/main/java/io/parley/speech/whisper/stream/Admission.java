@@ -13,9 +13,11 @@ import java.util.Locale;
  * every open stream had been open for the whole of the window it is measured over (a younger
  * stream has had fewer finals in it and would make the share look small). Streams too young to
  * have shown their cost, newcomers among them, are weighed at the learned share; before any has
- * been learned, at a share estimated from what a final pass costs on this machine (measured when
- * the model is loaded). So streams that arrive together are not all let in because the model was
- * idle a moment ago.
+ * been learned, at a share estimated from what a final pass costs on this machine (its
+ * full-window encoding, as the first finals took it). So streams that arrive together are not all
+ * let in because the model was idle a moment ago. (Timing an encoding when the model loads would
+ * give the estimate sooner, but a warm-up on a silent window left the gateway a tenth slower for
+ * the rest of its run in bench live.)
  */
 final class Admission {
 
@@ -44,7 +46,7 @@ final class Admission {
     private volatile double estimated;
 
     /**
-     * A full-window encoding took {@code seconds} on this machine: until a share has been
+     * A full-window encoding takes {@code seconds} on this machine lately: until a share has been
      * learned, a stream is taken to cost the model what such a final pass every few seconds does.
      */
     void encodingMeasured(double seconds) {

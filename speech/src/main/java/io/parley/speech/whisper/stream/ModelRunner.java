@@ -137,6 +137,8 @@ final class ModelRunner implements AutoCloseable {
     private final LongAdder stepSequences = new LongAdder();
     private final LongAdder encodeBatches = new LongAdder();
     private final LongAdder encodeWindows = new LongAdder();
+    /** What a full-window (a final's) encoding takes per window, as an average leaning on the latest; 0 before any. */
+    private volatile double fullWindowSeconds;
     private final Thread[] lanes;
     private volatile boolean closed;
 
@@ -437,6 +439,11 @@ final class ModelRunner implements AutoCloseable {
         double seconds = (System.nanoTime() - t0) / 1e9;
         encodeBatches.increment();
         encodeWindows.add(batch.size());
+        if (batch.getFirst().frames() == io.parley.speech.whisper.WhisperEngine.WINDOW_FRAMES) {
+            double each = seconds / batch.size();
+            double was = fullWindowSeconds; // two lanes may race here: either value will do
+            fullWindowSeconds = was == 0 ? each : was + 0.3 * (each - was);
+        }
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).account().charge(seconds / batch.size());
             batch.get(i).done().complete(out.get(i));
@@ -474,6 +481,11 @@ final class ModelRunner implements AutoCloseable {
     /** The fraction in which a lane ran a final's work: the work no stream can shed. */
     double finalUtilisation() {
         return finalsBusy.utilisation(System.nanoTime());
+    }
+
+    /** Seconds a full-window encoding has taken lately, per window (the cost of a final's); 0 before any ran. */
+    double fullWindowEncodeSeconds() {
+        return fullWindowSeconds;
     }
 
     /** Sequences per batched decoder step, on average since start: above 1 when streams share passes. */

@@ -58,42 +58,10 @@ public final class WhisperRecognizer implements SpeechRecognizer {
             SileroVad vad = SileroVad.load(ModelLocator.sileroVad());
             LOG.info(() -> String.format(Locale.ROOT, "Whisper %s (%s) loaded on %s in %.1f s", config.model(),
                     config.precision(), acc.name(), (System.nanoTime() - t0) / 1e9));
-            WhisperRecognizer recognizer = new WhisperRecognizer(config, engine, vad);
-            recognizer.measureFinalEncoding();
-            return recognizer;
+            return new WhisperRecognizer(config, engine, vad);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load Whisper " + config.model() + ": " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * Times a final's full-window encoding on this machine, in the background and behind any
-     * stream's work, for admission's estimate of a stream's cost before any stream has shown it.
-     * The fastest of three is taken: the first ones also compile the encoder's code, which the
-     * first speaker's first final would otherwise wait for.
-     */
-    private void measureFinalEncoding() {
-        Thread.ofPlatform().name("whisper-measure").daemon().start(() -> {
-            try {
-                ModelRunner.Account account = new ModelRunner.Account();
-                int frames = WhisperEngine.encoderFrames(0, config.finalBlockFrames());
-                float[] mel = engine.melWindow(engine.features(new float[WhisperEngine.SAMPLE_RATE], frames), 0, frames);
-                double fastest = Double.MAX_VALUE;
-                for (int i = 0; i < 3 && !closed; i++) {
-                    long t0 = System.nanoTime();
-                    try (var encoded = runner.encode(mel, frames, account)) {
-                        fastest = Math.min(fastest, (System.nanoTime() - t0) / 1e9);
-                    }
-                }
-                if (!closed) {
-                    double seconds = fastest;
-                    capacity.encodingMeasured(seconds);
-                    LOG.fine(() -> String.format(Locale.ROOT, "a final's encoding takes %.2f s", seconds));
-                }
-            } catch (RuntimeException e) {
-                LOG.fine(() -> "could not time the encoder: " + e); // admission then learns from streams alone
-            }
-        });
     }
 
     @Override
@@ -139,6 +107,10 @@ public final class WhisperRecognizer implements SpeechRecognizer {
             if (sessions.size() >= config.maxSessions()) {
                 throw new RecognizerException("recognizer_busy",
                         "all " + config.maxSessions() + " recognition streams are in use; try again later");
+            }
+            double encoding = runner.fullWindowEncodeSeconds();
+            if (encoding > 0) {
+                capacity.encodingMeasured(encoding);
             }
             long settledBefore = System.nanoTime() - ModelRunner.FINALS_WINDOW_NANOS;
             int settled = (int) sessions.stream().filter(s -> s.openedAt() <= settledBefore).count();
