@@ -1,6 +1,7 @@
 package io.parley.speech.whisper.stream;
 
 import io.parley.speech.recognizer.RecognizerException;
+import io.parley.speech.whisper.WhisperEngine;
 import io.parley.speech.whisper.model.WhisperModel;
 
 import java.util.ArrayList;
@@ -439,7 +440,7 @@ final class ModelRunner implements AutoCloseable {
         double seconds = (System.nanoTime() - t0) / 1e9;
         encodeBatches.increment();
         encodeWindows.add(batch.size());
-        if (batch.getFirst().frames() == io.parley.speech.whisper.WhisperEngine.WINDOW_FRAMES) {
+        if (batch.getFirst().frames() == WhisperEngine.WINDOW_FRAMES) {
             double each = seconds / batch.size();
             double was = fullWindowSeconds; // two lanes may race here: either value will do
             fullWindowSeconds = was == 0 ? each : was + 0.3 * (each - was);

@@ -23,27 +23,41 @@ class ModelRunnerTest {
 
     private static final long SECOND = 1_000_000_000L;
 
+    /** A job that holds the runner's one lane, once it has it, until {@link #release()}. */
+    private record HeldJob(CountDownLatch mayEnd, CompletableFuture<String> result) {
+
+        /** Submits it on {@code account} and waits until a lane runs it. */
+        static HeldJob start(ModelRunner runner, ModelRunner.Account account, String value) throws InterruptedException {
+            CountDownLatch running = new CountDownLatch(1);
+            CountDownLatch mayEnd = new CountDownLatch(1);
+            CompletableFuture<String> result = CompletableFuture.supplyAsync(() -> runner.exclusive(() -> {
+                running.countDown();
+                mayEnd.await();
+                return value;
+            }, account));
+            assertTrue(running.await(10, TimeUnit.SECONDS));
+            return new HeldJob(mayEnd, result);
+        }
+
+        String release() throws Exception {
+            mayEnd.countDown();
+            return result.get(10, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void aPartialStillWaitingBehindAFinalAtItsDeadlineIsShedAndNeverRun() throws Exception {
         try (ModelRunner runner = new ModelRunner(null, 1)) {
             ModelRunner.Account finals = new ModelRunner.Account();
             finals.urgent(true);
-            CountDownLatch finalRunning = new CountDownLatch(1);
-            CountDownLatch finalMayEnd = new CountDownLatch(1);
-            CompletableFuture<String> fin = CompletableFuture.supplyAsync(() -> runner.exclusive(() -> {
-                finalRunning.countDown();
-                finalMayEnd.await();
-                return "final";
-            }, finals));
-            assertTrue(finalRunning.await(10, TimeUnit.SECONDS));
+            HeldJob fin = HeldJob.start(runner, finals, "final");
 
             ModelRunner.Account partial = new ModelRunner.Account();
             partial.shedAt(System.nanoTime() + SECOND / 5);
             AtomicBoolean ran = new AtomicBoolean();
             assertThrows(PartialShed.class, () -> runner.exclusive(() -> ran.getAndSet(true), partial));
 
-            finalMayEnd.countDown();
-            assertEquals("final", fin.get(10, TimeUnit.SECONDS), "the final is not disturbed");
+            assertEquals("final", fin.release(), "the final is not disturbed");
             // The lane is free now: had the shed job stayed in the queue, it would run.
             partial.shedAt(ModelRunner.Account.NEVER);
             assertEquals("after", runner.exclusive(() -> "after", partial));
@@ -56,19 +70,11 @@ class ModelRunnerTest {
         try (ModelRunner runner = new ModelRunner(null, 1)) {
             ModelRunner.Account partial = new ModelRunner.Account();
             partial.shedAt(System.nanoTime() + 2 * SECOND);
-            CountDownLatch running = new CountDownLatch(1);
-            CountDownLatch mayEnd = new CountDownLatch(1);
-            CompletableFuture<String> result = CompletableFuture.supplyAsync(() -> runner.exclusive(() -> {
-                running.countDown();
-                mayEnd.await();
-                return "partial";
-            }, partial));
-            assertTrue(running.await(10, TimeUnit.SECONDS));
+            HeldJob held = HeldJob.start(runner, partial, "partial");
             while (System.nanoTime() < partial.shedAt() + SECOND / 10) {
                 Thread.sleep(20);
             }
-            mayEnd.countDown();
-            assertEquals("partial", result.get(10, TimeUnit.SECONDS));
+            assertEquals("partial", held.release());
         }
     }
 
@@ -77,22 +83,14 @@ class ModelRunnerTest {
         try (ModelRunner runner = new ModelRunner(null, 1)) {
             ModelRunner.Account first = new ModelRunner.Account();
             first.urgent(true);
-            CountDownLatch running = new CountDownLatch(1);
-            CountDownLatch mayEnd = new CountDownLatch(1);
-            CompletableFuture<String> a = CompletableFuture.supplyAsync(() -> runner.exclusive(() -> {
-                running.countDown();
-                mayEnd.await();
-                return "first";
-            }, first));
-            assertTrue(running.await(10, TimeUnit.SECONDS));
+            HeldJob a = HeldJob.start(runner, first, "first");
             ModelRunner.Account second = new ModelRunner.Account();
             second.urgent(true);
             second.shedAt(System.nanoTime()); // a deadline already past: ignored for a final
             CompletableFuture<String> b = CompletableFuture.supplyAsync(() -> runner.exclusive(() -> "second", second));
             Thread.sleep(200);
             assertFalse(b.isDone(), "the second final waits for the lane");
-            mayEnd.countDown();
-            assertEquals("first", a.get(10, TimeUnit.SECONDS));
+            assertEquals("first", a.release());
             assertEquals("second", b.get(10, TimeUnit.SECONDS));
         }
     }
