@@ -72,7 +72,7 @@ final class LiveBench {
         JsonObject out = new JsonObject().put("benchmark", "live")
                 .put("what", "N speakers at once, each in its own room with V viewers (half as spoken, half in Spanish),"
                         + " each saying every dev clip in the same order (starts staggered by 1.3 s) at real-time pace with "
-                        + PAUSE_SECONDS + " s pauses;"
+                        + PAUSE_SECONDS + " s pauses, in 20 ms frames each sent once its audio is spoken (as the widget does);"
                         + " the gateway in its own process (Whisper base int8, default store); per clip at an as-spoken"
                         + " viewer: first caption after its speech starts, its last final after its speech ends (speech"
                         + " bounds from the clip's energy: 20 dB below its peak and 10 dB above its noise floor); WER of"
@@ -133,6 +133,9 @@ final class LiveBench {
                         failures.add("speaker " + index + " refused: " + e.getMessage());
                         return;
                     }
+                    // 20 ms frames, each sent once its audio has been spoken, as Parley's widget
+                    // and WebRTC send them: latency is counted from the speech, not from the frame.
+                    speaker.frameMs(20);
                     streams.set(index, speaker);
                     // Every speaker says every clip, in the same order, so that WER is over the same
                     // speech for every N; staggered by 1.3 s each, so that utterances do not line
@@ -210,16 +213,19 @@ final class LiveBench {
                         text.append(' ').append(f.getString("text"));
                     }
                 }
+                JsonObject clip = new JsonObject().put("speaker", s).put("clip", clips.get(p.clip()).name())
+                        .put("atSeconds", Percentiles.round(p.start(), 1));
                 if (firstNanos != Long.MAX_VALUE) {
-                    firstCaption.add((firstNanos - speaker.nanosAt(p.speechStart())) / 1e9);
+                    double first = (firstNanos - speaker.nanosAt(p.speechStart())) / 1e9;
+                    firstCaption.add(first);
+                    clip.put("firstCaptionSeconds", Percentiles.round(first, 3));
                 }
                 if (lastFinalNanos < 0) {
                     clipsWithoutFinal++;
                 } else {
                     double latency = (lastFinalNanos - speaker.nanosAt(p.speechEnd())) / 1e9;
                     toFinal.add(latency);
-                    perClip.add(new JsonObject().put("speaker", s).put("clip", clips.get(p.clip()).name())
-                            .put("atSeconds", Percentiles.round(p.start(), 1)).put("speechEndToFinalSeconds", Percentiles.round(latency, 3)));
+                    perClip.add(clip.put("speechEndToFinalSeconds", Percentiles.round(latency, 3)));
                 }
                 wer = wer.plus(WordErrorRate.of(clips.get(p.clip()).reference(), text.toString()));
             }
@@ -248,6 +254,9 @@ final class LiveBench {
                 .put("finalsStored", stored).put("finalsLost", lost)
                 .put("slowestFinals", new JsonArray(perClip.stream().sorted((a, b) -> Double.compare(
                         b.getDouble("speechEndToFinalSeconds"), a.getDouble("speechEndToFinalSeconds"))).limit(3).toList()))
+                .put("slowestFirstCaptions", new JsonArray(perClip.stream().filter(c -> c.containsKey("firstCaptionSeconds"))
+                        .sorted((a, b) -> Double.compare(b.getDouble("firstCaptionSeconds"), a.getDouble("firstCaptionSeconds")))
+                        .limit(3).toList()))
                 .put("failures", new JsonArray(failures));
     }
 

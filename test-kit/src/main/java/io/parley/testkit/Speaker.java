@@ -5,15 +5,21 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.concurrent.locks.LockSupport;
 
-/** Streams audio to the speaker socket at real-time pace, as a microphone would. */
+/**
+ * Streams audio to the speaker socket at real-time pace, as a microphone would: a frame leaves
+ * once its last sample has been spoken, never before (a frame sent at its first sample would put
+ * the audio up to a frame's length ahead of the speaker, and every latency measured from the
+ * speech would look that much shorter).
+ */
 public final class Speaker {
 
-    /** 100 ms frames. */
+    /** 100 ms frames unless the caller asks for others ({@link #frameMs(int)}). */
     static final int FRAME_MS = 100;
 
     private final SocketClient client;
     private final long startNanos;
     private double sentSeconds;
+    private int frameMs = FRAME_MS;
 
     private Speaker(SocketClient client) {
         this.client = client;
@@ -62,16 +68,29 @@ public final class Speaker {
         return sentSeconds;
     }
 
-    /** Sends s16le mono PCM in 100 ms frames, each no earlier than its time in the stream. */
+    /**
+     * PCM frames of {@code ms} from now on: 20 is what Parley's widget and WebRTC send, 100 a
+     * common choice of WebSocket clients.
+     */
+    public Speaker frameMs(int ms) {
+        if (ms < 10 || ms > 1000) {
+            throw new IllegalArgumentException("frames of 10 to 1000 ms, not " + ms);
+        }
+        this.frameMs = ms;
+        return this;
+    }
+
+    /** Sends s16le mono PCM in frames, each once its last sample is due in the stream. */
     public void sendPcm(byte[] pcm, int sampleRate) {
-        int frameBytes = sampleRate * 2 * FRAME_MS / 1000;
+        int frameBytes = sampleRate * 2 * frameMs / 1000;
         for (int off = 0; off < pcm.length; off += frameBytes) {
             int n = Math.min(frameBytes, pcm.length - off);
             byte[] frame = new byte[n];
             System.arraycopy(pcm, off, frame, 0, n);
-            paceTo(sentSeconds);
+            double end = sentSeconds + n / (2.0 * sampleRate);
+            paceTo(end);
             client.sendBinary(frame);
-            sentSeconds += n / (2.0 * sampleRate);
+            sentSeconds = end;
         }
     }
 
@@ -83,14 +102,14 @@ public final class Speaker {
         sendPcm(new byte[(int) (seconds * sampleRate) * 2], sampleRate);
     }
 
-    /** Sends one pre-encoded packet lasting {@code seconds}, at its time. */
+    /** Sends one pre-encoded packet lasting {@code seconds}, once its last sample is due. */
     public void sendPacket(byte[] packet, double seconds) {
-        paceTo(sentSeconds);
+        paceTo(sentSeconds + seconds);
         client.sendBinary(packet);
         sentSeconds += seconds;
     }
 
-    /** Nanotime at which stream time {@code seconds} was (or will be) sent. */
+    /** Nanotime at which stream time {@code seconds} was (or will be) spoken. */
     public long nanosAt(double seconds) {
         return startNanos + (long) (seconds * 1e9);
     }
