@@ -8,14 +8,17 @@ package io.parley.speech.whisper.stream;
  *   <li>The first partial is due once {@code firstStepMs} of the utterance (its padding included)
  *       are there; then after half the utterance so far, at least {@code firstStepMs} and at most
  *       {@code stepMs} of new speech: early passes are short and cheap, and the first words show
- *       soon. The step stretches up to three times while the shared model is busy, so that
+ *       soon. Until a pass has shown words of the utterance, every half {@code firstStepMs}: the
+ *       first pass often hears only the start of a word and finds nothing yet, and a viewer
+ *       waits for the first words more than for any later ones. The step stretches up to three times while the shared model is busy, so that
  *       partials take what finals leave. A due partial is shed (skipped, counted) when the stream is
  *       behind its own audio: a late partial is worth nothing and delays the final. So is one
  *       whose work is still waiting for the model, behind other streams' finals, once the stream
  *       would be {@link #PARTIAL_PATIENCE_SECONDS} behind: the session goes back to its audio,
  *       where its own pause may have begun, instead of noticing it only after the partial.</li>
  *   <li>A pause of {@link #SPECULATE_AFTER_MS} (or the VAD's padding, if shorter) starts the
- *       final pass early, on the speech up to the pause: when the VAD confirms the endpoint, that
+ *       final pass early — of {@link #SPECULATE_IDLE_AFTER_MS} while the model is mostly idle,
+ *       when a pass wasted on a pause inside speech costs nobody anything — on the speech up to the pause: when the VAD confirms the endpoint, that
  *       pass is the final, so that the final's latency is the pause's length at best. If speech resumes
  *       instead, its result serves as a partial and is counted as wasted work.</li>
  * </ul>
@@ -38,14 +41,22 @@ final class EndpointPolicy {
     static final double MAX_STRETCH = 3.0;
     /** The pause after which the final pass starts, speculatively. */
     static final int SPECULATE_AFTER_MS = 100;
+    /**
+     * The same while the model's utilisation is below {@link #CADENCE_FROM}: two of the VAD's
+     * chunks. Inside speech, more pauses last that long (the closure before a stop, a breath
+     * between words), so more passes are wasted, but the final comes that much sooner.
+     */
+    static final int SPECULATE_IDLE_AFTER_MS = 64;
 
     private final long stepSamples;
     private final long firstStepSamples;
-    private final long padSamples;
+    private final long speculateSamples;
+    private final long speculateIdleSamples;
     private final int rate;
 
     private long utteranceStart;
     private long lastPass;
+    private boolean wordsShown;
     private WindowPass speculative;
     private long speculativeSpeechEnd = -1;
     private long shed;
@@ -54,13 +65,20 @@ final class EndpointPolicy {
         this.rate = rate;
         this.stepSamples = config.stepMs() * (long) rate / 1000;
         this.firstStepSamples = config.firstStepMs() * (long) rate / 1000;
-        this.padSamples = Math.min(SPECULATE_AFTER_MS, config.vad().speechPadMs()) * (long) rate / 1000;
+        this.speculateSamples = Math.min(SPECULATE_AFTER_MS, config.vad().speechPadMs()) * (long) rate / 1000;
+        this.speculateIdleSamples = Math.min(SPECULATE_IDLE_AFTER_MS, config.vad().speechPadMs()) * (long) rate / 1000;
     }
 
     /** Speech (re)started at {@code start}; the stream is at {@code position}. */
     void startUtterance(long start, long position) {
         utteranceStart = start;
         lastPass = position;
+        wordsShown = false;
+    }
+
+    /** A pass showed words of the utterance: the partials come at the usual step from now on. */
+    void wordsShown() {
+        wordsShown = true;
     }
 
     long utteranceStart() {
@@ -77,7 +95,8 @@ final class EndpointPolicy {
      */
     Action next(long position, long trailingSilence, double behindSeconds, double utilisation) {
         if (trailingSilence > 0) {
-            return trailingSilence >= padSamples && speculative == null ? Action.SPECULATIVE_FINAL : Action.WAIT;
+            long pause = utilisation < CADENCE_FROM ? speculateIdleSamples : speculateSamples;
+            return trailingSilence >= pause && speculative == null ? Action.SPECULATIVE_FINAL : Action.WAIT;
         }
         long heard = position - utteranceStart;
         if (heard < firstStepSamples || position - lastPass < step(heard, utilisation)) {
@@ -93,11 +112,13 @@ final class EndpointPolicy {
 
     /**
      * The step between partials after {@code heard} samples of the utterance, at this utilisation
-     * of the model: half of what was heard, within {@code [firstStepMs, stepMs]}, stretched up to
-     * three times as the model nears full use.
+     * of the model: half of what was heard, within {@code [firstStepMs, stepMs]} (half of
+     * {@code firstStepMs} until words are shown), stretched up to three times as the model nears
+     * full use.
      */
     long step(long heard, double utilisation) {
-        long base = Math.clamp(heard / 2, Math.min(firstStepSamples, stepSamples), stepSamples);
+        long first = Math.min(firstStepSamples, stepSamples);
+        long base = wordsShown ? Math.clamp(heard / 2, first, stepSamples) : first / 2;
         double load = Math.clamp((utilisation - CADENCE_FROM) / (CADENCE_FULL - CADENCE_FROM), 0.0, 1.0);
         return Math.round(base * (1 + (MAX_STRETCH - 1) * load));
     }

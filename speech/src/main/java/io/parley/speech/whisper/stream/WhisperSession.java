@@ -321,6 +321,7 @@ final class WhisperSession implements RecognizerSession {
             return;
         }
         partialShown = true;
+        endpoint.wordsShown();
         listener.onPartial(utteranceOf(words, text(words), agreement.committed().size()));
     }
 

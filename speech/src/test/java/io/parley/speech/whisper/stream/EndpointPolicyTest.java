@@ -30,18 +30,37 @@ class EndpointPolicyTest {
         policy.startUtterance(0, 0);
         assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(200), 0, 0, 0));
         assertEquals(EndpointPolicy.Action.PARTIAL, policy.next(ms(300), 0, 0, 0)); // firstStepMs
+        policy.wordsShown();
         assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(500), 0, 0, 0));
         assertEquals(EndpointPolicy.Action.PARTIAL, policy.next(ms(600), 0, 0, 0));
         assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(1100), 0, 0, 0)); // half of 1.1 s is 550 ms
         assertEquals(EndpointPolicy.Action.PARTIAL, policy.next(ms(1200), 0, 0, 0));
         // Long into the utterance: every stepMs.
         policy.startUtterance(0, ms(5000));
+        policy.wordsShown();
         assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(5900), 0, 0, 0));
         assertEquals(EndpointPolicy.Action.PARTIAL, policy.next(ms(6000), 0, 0, 0));
     }
 
     @Test
+    void untilAPassShowsWordsPartialsComeEveryHalfFirstStep() {
+        policy.startUtterance(0, 0);
+        assertEquals(EndpointPolicy.Action.PARTIAL, policy.next(ms(300), 0, 0, 0));
+        assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(400), 0, 0, 0));
+        assertEquals(EndpointPolicy.Action.PARTIAL, policy.next(ms(450), 0, 0, 0)); // it found nothing: 150 ms on
+        assertEquals(EndpointPolicy.Action.PARTIAL, policy.next(ms(600), 0, 0, 0));
+        policy.wordsShown();
+        assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(1100), 0, 0, 0)); // half of what was heard
+        assertEquals(EndpointPolicy.Action.PARTIAL, policy.next(ms(1200), 0, 0, 0));
+        // The next utterance starts without words again; a busy model stretches the early step too.
+        policy.startUtterance(ms(2000), ms(2000));
+        assertEquals(ms(150), policy.step(ms(300), 0));
+        assertEquals(ms(450), policy.step(ms(300), 1.0));
+    }
+
+    @Test
     void aBusyModelStretchesTheStepUpToThreeTimes() {
+        policy.wordsShown();
         assertEquals(ms(300), policy.step(ms(400), 0));
         assertEquals(ms(500), policy.step(ms(1000), 0));
         assertEquals(ms(1000), policy.step(ms(4000), 0.3));
@@ -49,6 +68,7 @@ class EndpointPolicyTest {
         assertEquals(ms(2000), policy.step(ms(4000), 0.7));
         assertEquals(ms(3000), policy.step(ms(4000), 1.0));
         policy.startUtterance(0, ms(4000));
+        policy.wordsShown();
         assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(6000), 0, 0, 1.0));
         assertEquals(EndpointPolicy.Action.PARTIAL, policy.next(ms(7000), 0, 0, 1.0));
     }
@@ -56,6 +76,7 @@ class EndpointPolicyTest {
     @Test
     void aStreamBehindItsAudioShedsItsPartialsAndCountsThem() {
         policy.startUtterance(0, 0);
+        policy.wordsShown();
         assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(300), 0, 0.8, 0));
         assertEquals(1, policy.shed());
         // The shed step counts as a step: the next chance is a step later, not at once.
@@ -67,8 +88,9 @@ class EndpointPolicyTest {
     @Test
     void aShortPauseStartsOneSpeculativeFinal() {
         policy.startUtterance(0, 0);
-        assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(3050), ms(50), 0, 0));
-        assertEquals(EndpointPolicy.Action.SPECULATIVE_FINAL, policy.next(ms(3100), ms(EndpointPolicy.SPECULATE_AFTER_MS), 0, 0));
+        assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(3050), ms(50), 0, 0.7));
+        assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(3064), ms(64), 0, 0.7));
+        assertEquals(EndpointPolicy.Action.SPECULATIVE_FINAL, policy.next(ms(3100), ms(EndpointPolicy.SPECULATE_AFTER_MS), 0, 0.7));
         long speechEnd = policy.speechEnd(ms(3100), ms(100));
         assertEquals(ms(3000), speechEnd);
         WindowPass p = pass("en");
@@ -77,6 +99,14 @@ class EndpointPolicyTest {
         assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(3300), ms(300), 0, 0)); // one only
         assertSame(p, policy.takeFinal(ms(3000)));
         assertFalse(policy.speculating());
+    }
+
+    @Test
+    void anIdleModelSpeculatesAfterAShorterPause() {
+        policy.startUtterance(0, 0);
+        assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(3050), ms(50), 0, 0.2));
+        assertEquals(EndpointPolicy.Action.SPECULATIVE_FINAL,
+                policy.next(ms(3064), ms(EndpointPolicy.SPECULATE_IDLE_AFTER_MS), 0, 0.2));
     }
 
     @Test
