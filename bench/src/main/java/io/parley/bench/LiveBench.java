@@ -250,6 +250,7 @@ final class LiveBench {
                         .put("mean", Percentiles.round(utilisation.stream().mapToDouble(d -> d).average().orElse(Double.NaN), 3))
                         .put("p95", Percentiles.round(Percentiles.of(utilisation, 95), 3)))
                 .put("partialsShed", Math.round(LoadBench.delta(before, after, "parley_recognizer_partials_shed_total")))
+                .put("passes", passes(before, after))
                 .put("partialsSent", Math.round(LoadBench.delta(before, after, "parley_captions_sent_total{type=\"partial\"}")))
                 .put("finalsStored", stored).put("finalsLost", lost)
                 .put("slowestFinals", new JsonArray(perClip.stream().sorted((a, b) -> Double.compare(
@@ -258,6 +259,18 @@ final class LiveBench {
                         .sorted((a, b) -> Double.compare(b.getDouble("firstCaptionSeconds"), a.getDouble("firstCaptionSeconds")))
                         .limit(3).toList()))
                 .put("failures", new JsonArray(failures));
+    }
+
+    /** The recognizer's passes in the step, by kind: how many, and their wall seconds (waiting included). */
+    static JsonObject passes(Map<String, Double> before, Map<String, Double> after) {
+        JsonObject out = new JsonObject();
+        for (String kind : List.of("partial", "final", "speculative_wasted", "partial_shed")) {
+            String label = "{kind=\"" + kind + "\"}";
+            out.put(kind, new JsonObject()
+                    .put("count", Math.round(LoadBench.delta(before, after, "parley_recognizer_passes_total" + label)))
+                    .put("seconds", Percentiles.round(LoadBench.delta(before, after, "parley_recognizer_pass_seconds_total" + label), 2)));
+        }
+        return out;
     }
 
     static JsonObject summary(List<Double> values) {

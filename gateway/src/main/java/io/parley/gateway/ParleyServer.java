@@ -7,6 +7,7 @@ import io.parley.gateway.engines.Engines;
 import io.parley.gateway.fleet.Fleet;
 import io.parley.gateway.http.HttpApi;
 import io.parley.gateway.metrics.GatewayMetrics;
+import io.parley.gateway.metrics.WhisperGauges;
 import io.parley.gateway.net.ConnectionGuard;
 import io.parley.gateway.room.Room;
 import io.parley.gateway.room.RoomRegistry;
@@ -205,12 +206,7 @@ public final class ParleyServer {
         metrics.gauge("parley_recognizer_backlog_seconds", "Audio accepted from speakers and not yet recognised.",
                 () -> engines.recognizer().stats().backlogSeconds());
         if (engines.recognizer() instanceof io.parley.speech.whisper.stream.WhisperRecognizer whisper) {
-            metrics.gauge("parley_recognizer_model_utilisation",
-                    "Busy fraction of the thread that runs Whisper for every stream, over the last 3 s.",
-                    () -> whisper.modelUtilisation()[0]);
-            metrics.gauge("parley_recognizer_final_utilisation",
-                    "The part of the model's time spent on final passes, over the last 15 s (what admission weighs).",
-                    () -> whisper.modelUtilisation()[1]);
+            WhisperGauges.register(metrics, whisper);
         }
         metrics.gauge("parley_recognizer_partials_shed_total",
                 "Partial results the recognizer skipped because a stream was behind its audio (finals are never skipped).",

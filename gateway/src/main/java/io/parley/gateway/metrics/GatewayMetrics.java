@@ -28,7 +28,8 @@ public final class GatewayMetrics {
 
     private final Map<String, Counter> counters = new LinkedHashMap<>();
 
-    private record Gauge(String help, DoubleSupplier value) {
+    /** A gauge's series, by their labels ("" for none). */
+    private record Gauge(String help, Map<String, DoubleSupplier> series) {
     }
 
     private record Counter(String help, AtomicLong value) {
@@ -41,7 +42,12 @@ public final class GatewayMetrics {
 
     /** Registers a gauge read at every scrape. */
     public synchronized void gauge(String name, String help, DoubleSupplier value) {
-        gauges.put(name, new Gauge(help, value));
+        gauges.put(name, new Gauge(help, Map.of("", value)));
+    }
+
+    /** Registers a gauge of several series, by their labels ({@code kind="final"}), read at every scrape. */
+    public synchronized void gauge(String name, String help, Map<String, DoubleSupplier> series) {
+        gauges.put(name, new Gauge(help, new LinkedHashMap<>(series)));
     }
 
     public void captionSent(boolean isFinal) {
@@ -122,7 +128,13 @@ public final class GatewayMetrics {
             gauges.forEach((name, g) -> {
                 out.append("# HELP ").append(name).append(' ').append(g.help()).append('\n');
                 out.append("# TYPE ").append(name).append(" gauge\n");
-                out.append(name).append(' ').append(format(g.value().getAsDouble())).append('\n');
+                g.series().forEach((labels, value) -> {
+                    out.append(name);
+                    if (!labels.isEmpty()) {
+                        out.append('{').append(labels).append('}');
+                    }
+                    out.append(' ').append(format(value.getAsDouble())).append('\n');
+                });
             });
         }
         return out.toString();

@@ -41,6 +41,16 @@ class WhisperGatewayTest {
         spanishSpeech = SpokenText.pcm48k("es", SPANISH);
     }
 
+    /** The value of one series in a Prometheus text exposition; fails if it is absent. */
+    static double metric(String exposition, String series) {
+        for (String line : exposition.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1));
+            }
+        }
+        throw new AssertionError(series + " not in /metrics");
+    }
+
     /** The finals with text that a viewer received, after the speaker's stream has ended. */
     static List<JsonObject> finals(SocketClient viewer, int atLeast) throws Exception {
         viewer.await(j -> viewer.finals().stream().filter(f -> !f.getString("text").isBlank()).count() >= atLeast, 30_000);
@@ -102,6 +112,11 @@ class WhisperGatewayTest {
             assertTrue(wer.rate() <= 0.1, "'" + text(en) + "': " + wer);
             assertFalse(original.ofType("caption").stream().filter(c -> !c.getBoolean("final")).toList().isEmpty(),
                     "partials while the clip was spoken");
+            // Where the model's time went, by kind of pass: this stream's finals are among them.
+            String metrics = gw.get("/metrics", null).body();
+            assertTrue(metric(metrics, "parley_recognizer_passes_total{kind=\"final\"}") >= 1, metrics);
+            assertTrue(metric(metrics, "parley_recognizer_pass_seconds_total{kind=\"final\"}") > 0, metrics);
+            assertTrue(metric(metrics, "parley_recognizer_passes_total{kind=\"partial\"}") >= 1, metrics);
             List<JsonObject> es = finals(viewers.translated(), en.size());
             assertEquals(en.size(), es.size());
             for (int i = 0; i < es.size(); i++) {

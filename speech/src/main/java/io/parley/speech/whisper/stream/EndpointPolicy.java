@@ -17,10 +17,11 @@ package io.parley.speech.whisper.stream;
  *       would be {@link #PARTIAL_PATIENCE_SECONDS} behind: the session goes back to its audio,
  *       where its own pause may have begun, instead of noticing it only after the partial.</li>
  *   <li>A pause of {@link #SPECULATE_AFTER_MS} (or the VAD's padding, if shorter) starts the
- *       final pass early — of {@link #SPECULATE_IDLE_AFTER_MS} while the model is mostly idle,
- *       when a pass wasted on a pause inside speech costs nobody anything — on the speech up to the pause: when the VAD confirms the endpoint, that
- *       pass is the final, so that the final's latency is the pause's length at best. If speech resumes
- *       instead, its result serves as a partial and is counted as wasted work.</li>
+ *       final pass early, on the speech up to the pause: when the VAD confirms the endpoint, that
+ *       pass is the final, so that the final's latency is the pause's length at best. If speech
+ *       resumes instead, its result serves as a partial and is counted as wasted work. While the
+ *       model is mostly idle, a pause of {@link #SPECULATE_IDLE_AFTER_MS} does: a wasted pass
+ *       then costs nobody anything.</li>
  * </ul>
  */
 final class EndpointPolicy {
