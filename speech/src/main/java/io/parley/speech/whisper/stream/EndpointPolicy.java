@@ -8,9 +8,12 @@ package io.parley.speech.whisper.stream;
  *   <li>The first partial is due once {@code firstStepMs} of the utterance (its padding included)
  *       are there; then after half the utterance so far, at least {@code firstStepMs} and at most
  *       {@code stepMs} of new speech: early passes are short and cheap, and the first words show
- *       soon. Until a pass has shown words of the utterance, every half {@code firstStepMs}: the
- *       first pass often hears only the start of a word and finds nothing yet, and a viewer
- *       waits for the first words more than for any later ones. The step stretches up to three times while the shared model is busy, so that
+ *       soon. In the utterance's first {@code stepMs}, until a pass has shown words of it, every
+ *       half {@code firstStepMs}: the first pass often hears only the start of a word and finds
+ *       nothing yet, and a viewer waits for the first words more than for any later ones (past
+ *       that, a sound the VAD took for speech that yields no words gets the usual step, not a
+ *       pass every 150 ms over a growing window). The step stretches up to three times while the
+ *       shared model is busy, so that
  *       partials take what finals leave. A due partial is shed (skipped, counted) when the stream is
  *       behind its own audio: a late partial is worth nothing and delays the final. So is one
  *       whose work is still waiting for the model, behind other streams' finals, once the stream
@@ -114,12 +117,12 @@ final class EndpointPolicy {
     /**
      * The step between partials after {@code heard} samples of the utterance, at this utilisation
      * of the model: half of what was heard, within {@code [firstStepMs, stepMs]} (half of
-     * {@code firstStepMs} until words are shown), stretched up to three times as the model nears
-     * full use.
+     * {@code firstStepMs} in the first {@code stepMs} until words are shown), stretched up to
+     * three times as the model nears full use.
      */
     long step(long heard, double utilisation) {
         long first = Math.min(firstStepSamples, stepSamples);
-        long base = wordsShown ? Math.clamp(heard / 2, first, stepSamples) : first / 2;
+        long base = !wordsShown && heard < stepSamples ? first / 2 : Math.clamp(heard / 2, first, stepSamples);
         double load = Math.clamp((utilisation - CADENCE_FROM) / (CADENCE_FULL - CADENCE_FROM), 0.0, 1.0);
         return Math.round(base * (1 + (MAX_STRETCH - 1) * load));
     }

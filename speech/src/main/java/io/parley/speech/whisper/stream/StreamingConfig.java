@@ -20,6 +20,7 @@ import io.parley.speech.whisper.vad.VadConfig;
  * @param stepMs             during speech, the window is decoded again after this much new audio
  * @param firstStepMs        the first partial of an utterance waits for this much of it (the VAD's
  *                           padding before the speech included), and partials come at least this far apart
+ *                           once one has shown words (half as far before that, in the first {@code stepMs})
  * @param maxWindowSeconds   above this the window is closed at its last complete segment
  * @param partialBlockFrames partial passes encode the audio present rounded up to this many frames (0: full window)
  * @param finalBlockFrames   final passes likewise; 0 for the full 30 s window

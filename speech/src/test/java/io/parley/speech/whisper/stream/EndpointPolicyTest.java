@@ -56,6 +56,8 @@ class EndpointPolicyTest {
         policy.startUtterance(ms(2000), ms(2000));
         assertEquals(ms(150), policy.step(ms(300), 0));
         assertEquals(ms(450), policy.step(ms(300), 1.0));
+        // A sound that yields no words for a whole stepMs gets the usual step.
+        assertEquals(ms(600), policy.step(ms(1200), 0));
     }
 
     @Test
