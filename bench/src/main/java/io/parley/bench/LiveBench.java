@@ -3,6 +3,7 @@ package io.parley.bench;
 import io.parley.speech.audio.WavFile;
 import io.parley.speech.eval.EvaluationSet;
 import io.parley.speech.eval.WordErrorRate;
+import io.parley.speech.whisper.stream.PassStats;
 import io.parley.testkit.GatewayProcess;
 import io.parley.testkit.SocketClient;
 import io.parley.testkit.Speaker;
@@ -264,9 +265,9 @@ final class LiveBench {
     /** The recognizer's passes in the step, by kind: how many, and their wall seconds (waiting included). */
     static JsonObject passes(Map<String, Double> before, Map<String, Double> after) {
         JsonObject out = new JsonObject();
-        for (String kind : List.of("partial", "final", "speculative_wasted", "partial_shed")) {
-            String label = "{kind=\"" + kind + "\"}";
-            out.put(kind, new JsonObject()
+        for (PassStats.Kind kind : PassStats.Kind.values()) {
+            String label = "{kind=\"" + kind.label() + "\"}";
+            out.put(kind.label(), new JsonObject()
                     .put("count", Math.round(LoadBench.delta(before, after, "parley_recognizer_passes_total" + label)))
                     .put("seconds", Percentiles.round(LoadBench.delta(before, after, "parley_recognizer_pass_seconds_total" + label), 2)));
         }

@@ -1,6 +1,7 @@
 package io.parley.bench;
 
 import io.parley.testkit.GatewayProcess;
+import io.parley.testkit.MetricsText;
 import io.parley.testkit.SocketClient;
 import io.parley.testkit.Speaker;
 import io.parley.testkit.TempFolders;
@@ -17,7 +18,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -269,19 +269,7 @@ final class LoadBench {
 
     /** The gateway's /metrics as name{labels} -> value. */
     static Map<String, Double> metrics(GatewayProcess gw) throws Exception {
-        Map<String, Double> out = new TreeMap<>();
-        for (String line : gw.send("GET", "/metrics", null, null).body().split("\n")) {
-            if (line.startsWith("#") || line.isBlank()) {
-                continue;
-            }
-            int space = line.lastIndexOf(' ');
-            try {
-                out.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
-            } catch (NumberFormatException ignored) {
-                // NaN and the like
-            }
-        }
-        return out;
+        return MetricsText.parse(gw.send("GET", "/metrics", null, null).body());
     }
 
     static double delta(Map<String, Double> before, Map<String, Double> after, String name) {

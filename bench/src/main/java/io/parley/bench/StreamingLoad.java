@@ -111,7 +111,7 @@ final class StreamingLoad {
             io.parley.speech.whisper.stream.PassStats ps = recognizer.passStats();
             JsonObject passes = new JsonObject();
             for (var kind : io.parley.speech.whisper.stream.PassStats.Kind.values()) {
-                passes.put(kind.name().toLowerCase(java.util.Locale.ROOT), new JsonObject().put("count", ps.count(kind))
+                passes.put(kind.label(), new JsonObject().put("count", ps.count(kind))
                         .put("seconds", Percentiles.round(ps.seconds(kind), 2)));
             }
             return new JsonObject().put("streams", streams).put("backend", acc.name())

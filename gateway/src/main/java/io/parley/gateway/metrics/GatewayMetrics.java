@@ -126,23 +126,24 @@ public final class GatewayMetrics {
         synchronized (this) {
             counters.forEach((name, c) -> counter(out, name, c.help(), Map.of("", c.value().get())));
             gauges.forEach((name, g) -> {
-                out.append("# HELP ").append(name).append(' ').append(g.help()).append('\n');
-                out.append("# TYPE ").append(name).append(" gauge\n");
-                g.series().forEach((labels, value) -> {
-                    out.append(name);
-                    if (!labels.isEmpty()) {
-                        out.append('{').append(labels).append('}');
-                    }
-                    out.append(' ').append(format(value.getAsDouble())).append('\n');
-                });
+                Map<String, String> values = new LinkedHashMap<>();
+                g.series().forEach((labels, value) -> values.put(labels, format(value.getAsDouble())));
+                family(out, name, "gauge", g.help(), values);
             });
         }
         return out.toString();
     }
 
     private static void counter(StringBuilder out, String name, String help, Map<String, Long> series) {
+        Map<String, String> values = new LinkedHashMap<>();
+        series.forEach((labels, v) -> values.put(labels, Long.toString(v)));
+        family(out, name, "counter", help, values);
+    }
+
+    /** One metric: its help, its type, and each series under its labels ("" for none) with its value, written out. */
+    private static void family(StringBuilder out, String name, String type, String help, Map<String, String> series) {
         out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        out.append("# TYPE ").append(name).append(" counter\n");
+        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
         series.forEach((labels, v) -> {
             out.append(name);
             if (!labels.isEmpty()) {

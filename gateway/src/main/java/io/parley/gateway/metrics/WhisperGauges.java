@@ -4,7 +4,6 @@ import io.parley.speech.whisper.stream.PassStats;
 import io.parley.speech.whisper.stream.WhisperRecognizer;
 
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.DoubleSupplier;
 
@@ -26,7 +25,7 @@ public final class WhisperGauges {
         Map<String, DoubleSupplier> passes = new LinkedHashMap<>();
         Map<String, DoubleSupplier> seconds = new LinkedHashMap<>();
         for (PassStats.Kind kind : PassStats.Kind.values()) {
-            String label = "kind=\"" + kind.name().toLowerCase(Locale.ROOT) + "\"";
+            String label = "kind=\"" + kind.label() + "\"";
             passes.put(label, () -> whisper.passStats().count(kind));
             seconds.put(label, () -> whisper.passStats().seconds(kind));
         }

@@ -1,5 +1,6 @@
 package io.parley.gateway.e2e;
 
+import io.parley.testkit.MetricsText;
 import io.parley.testkit.SocketClient;
 import io.parley.testkit.Speaker;
 
@@ -43,12 +44,11 @@ class WhisperGatewayTest {
 
     /** The value of one series in a Prometheus text exposition; fails if it is absent. */
     static double metric(String exposition, String series) {
-        for (String line : exposition.split("\n")) {
-            if (line.startsWith(series + " ")) {
-                return Double.parseDouble(line.substring(series.length() + 1));
-            }
+        Double value = MetricsText.parse(exposition).get(series);
+        if (value == null) {
+            throw new AssertionError(series + " not in /metrics");
         }
-        throw new AssertionError(series + " not in /metrics");
+        return value;
     }
 
     /** The finals with text that a viewer received, after the speaker's stream has ended. */

@@ -13,7 +13,14 @@ import java.util.concurrent.atomic.LongAdder;
 public final class PassStats {
 
     /** The kinds of pass a session runs. */
-    public enum Kind { PARTIAL, FINAL, SPECULATIVE_WASTED, PARTIAL_SHED }
+    public enum Kind {
+        PARTIAL, FINAL, SPECULATIVE_WASTED, PARTIAL_SHED;
+
+        /** The kind as metrics and benchmarks name it: {@code speculative_wasted}. */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     private final LongAdder[] counts = new LongAdder[Kind.values().length];
     private final DoubleAdder[] seconds = new DoubleAdder[Kind.values().length];
