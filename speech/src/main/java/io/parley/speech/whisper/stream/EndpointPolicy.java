@@ -81,8 +81,13 @@ final class EndpointPolicy {
     }
 
     /** A pass showed words of the utterance: the partials come at the usual step from now on. */
-    void wordsShown() {
+    void showedWords() {
         wordsShown = true;
+    }
+
+    /** Whether a pass has shown words of the utterance since it started. */
+    boolean wordsShown() {
+        return wordsShown;
     }
 
     long utteranceStart() {

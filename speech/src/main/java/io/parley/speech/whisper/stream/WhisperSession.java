@@ -88,7 +88,6 @@ final class WhisperSession implements RecognizerSession {
 
     private boolean inSpeech;
     private int utterance;
-    private boolean partialShown;
     /** The language of the utterance as the last pass heard it (given, or identified). */
     private String utteranceLanguage;
 
@@ -250,7 +249,6 @@ final class WhisperSession implements RecognizerSession {
                 long start = Math.max(window.start(), detector.speechStart());
                 window.trimTo(start);
                 endpoint.startUtterance(start, window.position());
-                partialShown = false;
                 utteranceLanguage = fixedLanguage;
                 agreement.reset(start / (double) RATE);
                 dropSpeculative();
@@ -320,8 +318,7 @@ final class WhisperSession implements RecognizerSession {
         if (words.isEmpty()) {
             return;
         }
-        partialShown = true;
-        endpoint.wordsShown();
+        endpoint.showedWords();
         listener.onPartial(utteranceOf(words, text(words), agreement.committed().size()));
     }
 
@@ -365,7 +362,6 @@ final class WhisperSession implements RecognizerSession {
         emitFinal(closed, p.language(), closed.size() == segments.size() ? p.english() : null);
         window.trimTo(Math.clamp(Math.round(cut * RATE), window.start() + 1, position));
         endpoint.startUtterance(window.start(), position);
-        partialShown = false;
         agreement.reset(window.start() / (double) RATE);
     }
 
@@ -402,7 +398,8 @@ final class WhisperSession implements RecognizerSession {
         if (language != null && fixedLanguage == null) {
             utteranceLanguage = language;
         }
-        if (!finalText.isEmpty() || partialShown) {
+        // A partial shown and a final without words: the empty final clears the partial.
+        if (!finalText.isEmpty() || endpoint.wordsShown()) {
             Utterance u = utteranceOf(words, finalText, words.size());
             if (words.isEmpty() && !segments.isEmpty()) {
                 u = new Utterance(utterance, finalText, u.language(), segments.getFirst().start(),
@@ -415,7 +412,6 @@ final class WhisperSession implements RecognizerSession {
             languageChoice = languageChoice.from(captionLanguage()); // kept until the evidence changes
         }
         passes.remember(segments, captionLanguage());
-        partialShown = false;
         agreement.reset(window.position() / (double) RATE);
     }
 

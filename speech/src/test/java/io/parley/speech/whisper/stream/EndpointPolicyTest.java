@@ -30,14 +30,14 @@ class EndpointPolicyTest {
         policy.startUtterance(0, 0);
         assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(200), 0, 0, 0));
         assertEquals(EndpointPolicy.Action.PARTIAL, policy.next(ms(300), 0, 0, 0)); // firstStepMs
-        policy.wordsShown();
+        policy.showedWords();
         assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(500), 0, 0, 0));
         assertEquals(EndpointPolicy.Action.PARTIAL, policy.next(ms(600), 0, 0, 0));
         assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(1100), 0, 0, 0)); // half of 1.1 s is 550 ms
         assertEquals(EndpointPolicy.Action.PARTIAL, policy.next(ms(1200), 0, 0, 0));
         // Long into the utterance: every stepMs.
         policy.startUtterance(0, ms(5000));
-        policy.wordsShown();
+        policy.showedWords();
         assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(5900), 0, 0, 0));
         assertEquals(EndpointPolicy.Action.PARTIAL, policy.next(ms(6000), 0, 0, 0));
     }
@@ -49,7 +49,7 @@ class EndpointPolicyTest {
         assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(400), 0, 0, 0));
         assertEquals(EndpointPolicy.Action.PARTIAL, policy.next(ms(450), 0, 0, 0)); // it found nothing: 150 ms on
         assertEquals(EndpointPolicy.Action.PARTIAL, policy.next(ms(600), 0, 0, 0));
-        policy.wordsShown();
+        policy.showedWords();
         assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(1100), 0, 0, 0)); // half of what was heard
         assertEquals(EndpointPolicy.Action.PARTIAL, policy.next(ms(1200), 0, 0, 0));
         // The next utterance starts without words again; a busy model stretches the early step too.
@@ -62,7 +62,7 @@ class EndpointPolicyTest {
 
     @Test
     void aBusyModelStretchesTheStepUpToThreeTimes() {
-        policy.wordsShown();
+        policy.showedWords();
         assertEquals(ms(300), policy.step(ms(400), 0));
         assertEquals(ms(500), policy.step(ms(1000), 0));
         assertEquals(ms(1000), policy.step(ms(4000), 0.3));
@@ -70,7 +70,7 @@ class EndpointPolicyTest {
         assertEquals(ms(2000), policy.step(ms(4000), 0.7));
         assertEquals(ms(3000), policy.step(ms(4000), 1.0));
         policy.startUtterance(0, ms(4000));
-        policy.wordsShown();
+        policy.showedWords();
         assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(6000), 0, 0, 1.0));
         assertEquals(EndpointPolicy.Action.PARTIAL, policy.next(ms(7000), 0, 0, 1.0));
     }
@@ -78,7 +78,7 @@ class EndpointPolicyTest {
     @Test
     void aStreamBehindItsAudioShedsItsPartialsAndCountsThem() {
         policy.startUtterance(0, 0);
-        policy.wordsShown();
+        policy.showedWords();
         assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(300), 0, 0.8, 0));
         assertEquals(1, policy.shed());
         // The shed step counts as a step: the next chance is a step later, not at once.
