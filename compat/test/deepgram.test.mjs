@@ -31,6 +31,7 @@ before(async () => {
 
 after(async () => {
   await gateway?.stop();
+  fs.rmSync(dir, { recursive: true, force: true }); // the converted clips and the gateway's data
 });
 
 /** Sends 16 kHz PCM in 100 ms messages, twice as fast as real time (as an app streaming a recording might). */

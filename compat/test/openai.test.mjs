@@ -28,6 +28,7 @@ before(async () => {
 
 after(async () => {
   await gateway?.stop();
+  fs.rmSync(dir, { recursive: true, force: true }); // the converted clips and the gateway's data
 });
 
 test('a WAV and the same speech as Ogg/Opus are transcribed: text, SRT and verbose JSON with words', async () => {

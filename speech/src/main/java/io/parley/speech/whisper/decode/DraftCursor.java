@@ -18,7 +18,11 @@ import java.util.Arrays;
  * leave the cursor where it is. When the decoder chooses a text token the draft does not have
  * next (a word heard differently, added or dropped), the cursor finds the place in the draft that
  * best continues what was chosen: the same token, preferably after the same token as before,
- * nearest to where it was.
+ * nearest to where it was, and only a few tokens back or ahead. A token the draft has nowhere, chosen right after the draft was
+ * followed token by token, is taken for a word heard differently: the cursor steps over the
+ * draft's token it replaced and guesses on from there (a word changed, the commonest difference
+ * between a partial and its final, then costs no pass of its own). When that guess fails at its
+ * first token as well, the decoding is off the draft as above.
  */
 final class DraftCursor {
 
@@ -26,6 +30,14 @@ final class DraftCursor {
     static final int MOST = 24;
     /** Tokens proposed at first, and after a guess that failed at its first token. */
     static final int FEW = 4;
+    /**
+     * How far back the cursor looks for a token chosen off its place: a word or two said again.
+     * A common token (" to", " the", ".") found further off would send the guesses over text
+     * already decoded, or past text still to come.
+     */
+    static final int MOST_BACK = 4;
+    /** How far ahead: a few words the draft has and the decoding left out. */
+    static final int MOST_AHEAD = 12;
 
     private final int[] draft;
     private final int firstSpecial;
@@ -33,6 +45,8 @@ final class DraftCursor {
     private int previous = -1;
     /** Whether the last text token chosen was in the draft: only then is the draft worth following. */
     private boolean following = true;
+    /** Whether the last text token chosen was the draft's next one: the decoding was in step with it. */
+    private boolean inStep;
     private int size = FEW;
 
     /** @param firstSpecial the first id of the special tokens (end of text): the draft keeps those below */
@@ -55,12 +69,15 @@ final class DraftCursor {
             return;
         }
         following = true;
+        boolean wasInStep = inStep;
+        inStep = false;
         if (at < draft.length && draft[at] == token) {
             at++;
+            inStep = true;
         } else {
             int best = -1;
             int bestScore = Integer.MIN_VALUE;
-            for (int j = 0; j < draft.length; j++) {
+            for (int j = Math.max(0, at - MOST_BACK); j < Math.min(draft.length, at + MOST_AHEAD); j++) {
                 if (draft[j] != token) {
                     continue;
                 }
@@ -73,6 +90,8 @@ final class DraftCursor {
             }
             if (best >= 0) {
                 at = best + 1;
+            } else if (wasInStep && at < draft.length) {
+                at++; // a word heard differently: the draft goes on after the token it replaced
             } else {
                 following = false;
             }

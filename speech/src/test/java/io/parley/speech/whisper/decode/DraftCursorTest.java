@@ -53,12 +53,66 @@ class DraftCursorTest {
     }
 
     @Test
+    void aWordHeardDifferentlyIsSteppedOverAndTheGuessGoesOnAtOnce() {
+        // 3 heard as 8, chosen right after the draft was followed: the guess is the draft after 3
+        DraftCursor changed = new DraftCursor(new int[]{1, 2, 3, 4, 5}, SPECIAL);
+        changed.accept(1);
+        changed.accept(2);
+        changed.accept(8);
+        assertArrayEquals(new int[]{4, 5}, changed.proposal(5));
+        // a word of two tokens, neither in the draft: the second ends the guessing until the
+        // draft's words come back
+        DraftCursor longer = new DraftCursor(new int[]{1, 2, 3, 4, 5}, SPECIAL);
+        longer.accept(1);
+        longer.accept(8);
+        longer.accept(9);
+        assertArrayEquals(new int[0], longer.proposal(5));
+        longer.accept(3);
+        assertArrayEquals(new int[]{4, 5}, longer.proposal(5));
+        // off the draft from the start (an unrelated draft): no guess at all
+        DraftCursor unrelated = new DraftCursor(new int[]{1, 2, 3}, SPECIAL);
+        unrelated.accept(8);
+        assertArrayEquals(new int[0], unrelated.proposal(5));
+        // found again by a search, not in step: a token the draft lacks ends the guessing
+        DraftCursor searched = new DraftCursor(new int[]{1, 2, 3, 4}, SPECIAL);
+        searched.accept(3);
+        searched.accept(9);
+        assertArrayEquals(new int[0], searched.proposal(5));
+    }
+
+    @Test
     void aRepeatedTokenResumesAfterTheSameTokenAsBeforeAndNearest() {
         // 7 occurs twice; after "5 7" the place after the second is the right one
         DraftCursor c = new DraftCursor(new int[]{7, 1, 2, 5, 7, 3}, SPECIAL);
         c.accept(5);
         c.accept(7);
         assertArrayEquals(new int[]{3}, c.proposal(5));
+    }
+
+    @Test
+    void aCommonTokenFarBackIsNotWhereTheDecodingIs() {
+        // " to" (7) came early in the draft; the decoder says it again at the draft's end: the
+        // cursor does not go back over text already decoded
+        DraftCursor c = new DraftCursor(new int[]{1, 7, 2, 3, 4, 5, 6, 8}, SPECIAL);
+        for (int t : new int[]{1, 7, 2, 3, 4, 5, 6, 8}) {
+            c.accept(t);
+        }
+        c.accept(7);
+        assertArrayEquals(new int[0], c.proposal(5));
+        // a word said twice, a few tokens back, is still found: "5 6 | 5 6 8"
+        DraftCursor again = new DraftCursor(new int[]{1, 2, 5, 6, 8}, SPECIAL);
+        for (int t : new int[]{1, 2, 5, 6}) {
+            again.accept(t);
+        }
+        again.accept(5);
+        assertArrayEquals(new int[]{6, 8}, again.proposal(5));
+        // "." (9) ends the draft far ahead: a "." said early is not taken for it
+        int[] sentence = new int[20];
+        java.util.Arrays.setAll(sentence, i -> i < 19 ? 20 + i : 9);
+        DraftCursor early = new DraftCursor(sentence, SPECIAL);
+        early.accept(9);
+        early.accept(20);
+        assertArrayEquals(new int[]{21, 22}, early.proposal(2));
     }
 
     @Test
