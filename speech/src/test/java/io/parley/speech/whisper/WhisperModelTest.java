@@ -195,6 +195,50 @@ class WhisperModelTest {
         }
     }
 
+    /**
+     * A retry at a higher temperature goes on from the tokens before the text, fed once for all
+     * attempts: it gives exactly what the same attempt gives on its own, with a prompt and without,
+     * after a greedy attempt or a beam search (whose beams took the state over), and costs no
+     * pass over the prompt again.
+     */
+    @Test
+    void aRetryAtAHigherTemperatureGoesOnFromThePromptFedOnce() {
+        java.util.concurrent.atomic.AtomicInteger fed = new java.util.concurrent.atomic.AtomicInteger();
+        io.parley.speech.whisper.decode.DecoderSteps direct = io.parley.speech.whisper.decode.DecoderSteps.direct(model);
+        WindowDecoder counted = decoder.withSteps((states, tokens, every) -> {
+            tokens.forEach(t -> fed.addAndGet(t.length));
+            return direct.decode(states, tokens, every);
+        });
+        int[] prompt = tokenizer.encode(" Sense and Sensibility, chapter two. Mrs. John Dashwood now installed herself"
+                + " mistress of Norland, and her mother and sisters-in-law were degraded to the condition of visitors.");
+        try (WhisperModel.Encoded enc = model.encode(mel, 3000)) {
+            for (int[] p : List.of(new int[0], prompt)) {
+                for (int beam : new int[]{1, 5}) {
+                    // A log-probability no result reaches: every attempt is retried, the last one stands.
+                    DecodingOptions always = new DecodingOptions(io.parley.speech.whisper.decode.Task.TRANSCRIBE, "en",
+                            true, java.util.List.of(0.0, 0.6), beam, 1.0, 1.0, 2.4, 0.0, 0.6, 224, p,
+                            io.parley.speech.whisper.decode.LanguageChoice.ANY, new int[0]);
+                    fed.set(0);
+                    DecodingResult retried = counted.decode(enc, always, new java.util.Random(42));
+                    int fedRetried = fed.get();
+                    fed.set(0);
+                    DecodingResult alone = counted.decode(enc, always.withTemperatures(java.util.List.of(0.6)),
+                            new java.util.Random(42));
+                    int fedAlone = fed.get();
+                    assertEquals(0.6, retried.temperature());
+                    assertEquals(java.util.Arrays.toString(alone.tokens()), java.util.Arrays.toString(retried.tokens()),
+                            "prompt " + p.length + ", beam " + beam);
+                    assertEquals(alone.avgLogProb(), retried.avgLogProb(), 1e-4);
+                    // The greedy or beam attempt's own tokens are all it adds: the prompt went in once.
+                    fed.set(0);
+                    counted.decode(enc, always.withTemperatures(java.util.List.of(0.0)), new java.util.Random(42));
+                    int startTokens = p.length + (p.length > 0 ? 1 : 0) + 3;
+                    assertEquals(fedAlone + fed.get() - startTokens, fedRetried, "prompt " + p.length + ", beam " + beam);
+                }
+            }
+        }
+    }
+
     @Test
     void aForcedPrefixIsFedInOnePassAndGreedyGoesOnAsIfItHadChosenIt() {
         int[] expected = fixture.ids("greedyNoTimestamps", "ids");

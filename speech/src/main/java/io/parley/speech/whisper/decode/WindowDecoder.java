@@ -84,20 +84,27 @@ public final class WindowDecoder {
      * the number of passes over the decoder changes.
      */
     public DecodingResult decode(WhisperModel.Encoded encoded, DecodingOptions options, Random random, int[] draft) {
-        DecodingResult result = null;
-        for (double temperature : options.temperatures()) {
-            result = decodeOnce(encoded, options, temperature, random,
-                    temperature == 0 ? new DraftCursor(draft, tokenizer.eot) : DraftCursor.none());
-            boolean fallback = result.compressionRatio() > options.compressionRatioThreshold()
-                    || result.avgLogProb() < options.logProbThreshold();
-            if (result.noSpeechProb() > options.noSpeechThreshold()) {
-                fallback = false; // silence: retrying will not make words appear
+        try (WhisperModel.DecoderState state = model.newState(encoded)) {
+            // The tokens before the text (previous text, start of transcript, language, task, a
+            // forced prefix) are the same at every temperature: fed once, and each attempt goes on
+            // from them. With a full prompt they cost as much as a dozen decoder steps.
+            Start start = start(state, options);
+            DecodingResult result = null;
+            for (double temperature : options.temperatures()) {
+                state.truncate(start.length());
+                result = decodeFrom(state, start, options, temperature, random,
+                        temperature == 0 ? new DraftCursor(draft, tokenizer.eot) : DraftCursor.none());
+                boolean fallback = result.compressionRatio() > options.compressionRatioThreshold()
+                        || result.avgLogProb() < options.logProbThreshold();
+                if (result.noSpeechProb() > options.noSpeechThreshold()) {
+                    fallback = false; // silence: retrying will not make words appear
+                }
+                if (!fallback) {
+                    break;
+                }
             }
-            if (!fallback) {
-                break;
-            }
+            return result;
         }
-        return result;
     }
 
     /** Whether a decoded window is silence rather than speech (Whisper's no-speech rule). */
@@ -105,54 +112,65 @@ public final class WindowDecoder {
         return r.noSpeechProb() > options.noSpeechThreshold() && r.avgLogProb() < options.logProbThreshold();
     }
 
-    private DecodingResult decodeOnce(WhisperModel.Encoded encoded, DecodingOptions options, double temperature,
-                                      Random random, DraftCursor draft) {
-        try (WhisperModel.DecoderState state = model.newState(encoded)) {
-            float[] sotLogits = startOfTranscript(state, options.prompt());
-            double noSpeech = softmax(sotLogits, tokenizer.noSpeech);
-            String language = options.language();
-            boolean multilingual = model.dims().multilingual();
-            if (language == null) {
-                language = multilingual
-                        ? options.languageChoice().choose(LanguageProbabilities.of(sotLogits, tokenizer.languages())) : "en";
-            }
-            List<Integer> rest = new ArrayList<>();
-            if (multilingual) {
-                rest.add(tokenizer.language(language));
-                rest.add(options.task() == Task.TRANSLATE ? tokenizer.translate : tokenizer.transcribe);
-            }
-            if (!options.timestamps()) {
-                rest.add(tokenizer.noTimestamps);
-            }
-            // A forced prefix goes in with the task tokens, in one pass: its tokens are known.
-            int[] prefix = options.prefix();
-            for (int t : prefix) {
-                rest.add(t);
-            }
-            float[] logits = rest.isEmpty() ? sotLogits
-                    : step(state, rest.stream().mapToInt(Integer::intValue).toArray());
-            LogitFilter filter = new LogitFilter(tokenizer, config.suppressIds(), config.suppressAtBegin(),
-                    options.timestamps(), options.maxInitialTimestamp());
-            int budget = Math.min(options.maxTokens() - prefix.length, model.dims().textCtx() - state.length());
-            Hypothesis best;
-            if (temperature == 0 && options.beamSize() > 1) {
-                best = beamSearch(state, logits, filter, options, budget);
-            } else {
-                Hypothesis start = new Hypothesis();
-                for (int t : prefix) {
-                    start.tokens.add(t);
-                    start.logProbs.add(0f); // given, not chosen
-                }
-                best = temperature == 0 && !draft.isEmpty()
-                        ? greedyWithDraft(state, logits, filter, budget, start, draft)
-                        : sample(state, logits, filter, temperature, random, budget, start);
-            }
-            int[] tokens = best.tokens.stream().mapToInt(Integer::intValue).toArray();
-            String text = tokenizer.decode(tokens);
-            int chosen = tokens.length - prefix.length;
-            return new DecodingResult(tokens, best.logProbs(), text, language, best.sum / (chosen + 1),
-                    noSpeech, compressionRatio(text), temperature);
+    /**
+     * Where every attempt at a window starts: the decoder state holds the tokens before the text
+     * ({@code length} of them), {@code logits} are those after the last, and the language and the
+     * no-speech probability were read at the start of transcript.
+     */
+    private record Start(int length, float[] logits, String language, double noSpeech) {
+    }
+
+    private Start start(WhisperModel.DecoderState state, DecodingOptions options) {
+        float[] sotLogits = startOfTranscript(state, options.prompt());
+        double noSpeech = softmax(sotLogits, tokenizer.noSpeech);
+        String language = options.language();
+        boolean multilingual = model.dims().multilingual();
+        if (language == null) {
+            language = multilingual
+                    ? options.languageChoice().choose(LanguageProbabilities.of(sotLogits, tokenizer.languages())) : "en";
         }
+        List<Integer> rest = new ArrayList<>();
+        if (multilingual) {
+            rest.add(tokenizer.language(language));
+            rest.add(options.task() == Task.TRANSLATE ? tokenizer.translate : tokenizer.transcribe);
+        }
+        if (!options.timestamps()) {
+            rest.add(tokenizer.noTimestamps);
+        }
+        // A forced prefix goes in with the task tokens, in one pass: its tokens are known.
+        for (int t : options.prefix()) {
+            rest.add(t);
+        }
+        float[] logits = rest.isEmpty() ? sotLogits : step(state, rest.stream().mapToInt(Integer::intValue).toArray());
+        return new Start(state.length(), logits, language, noSpeech);
+    }
+
+    /** One attempt at {@code temperature}, from {@code start} (the state holds exactly its tokens). */
+    private DecodingResult decodeFrom(WhisperModel.DecoderState state, Start start, DecodingOptions options,
+                                      double temperature, Random random, DraftCursor draft) {
+        int[] prefix = options.prefix();
+        float[] logits = start.logits().clone(); // the logit rules work in place
+        LogitFilter filter = new LogitFilter(tokenizer, config.suppressIds(), config.suppressAtBegin(),
+                options.timestamps(), options.maxInitialTimestamp());
+        int budget = Math.min(options.maxTokens() - prefix.length, model.dims().textCtx() - state.length());
+        Hypothesis best;
+        if (temperature == 0 && options.beamSize() > 1) {
+            best = beamSearch(state, logits, filter, options, budget);
+        } else {
+            Hypothesis h = new Hypothesis();
+            for (int t : prefix) {
+                h.tokens.add(t);
+                h.logProbs.add(0f); // given, not chosen
+            }
+            best = temperature == 0 && !draft.isEmpty()
+                    ? greedyWithDraft(state, logits, filter, budget, h, draft)
+                    : sample(state, logits, filter, temperature, random, budget, h);
+        }
+        int[] tokens = best.tokens.stream().mapToInt(Integer::intValue).toArray();
+        String text = tokenizer.decode(tokens);
+        int chosen = tokens.length - prefix.length;
+        return new DecodingResult(tokens, best.logProbs(), text, start.language(), best.sum / (chosen + 1),
+                start.noSpeech(), compressionRatio(text), temperature);
     }
 
     /** A sequence being searched: its tokens (no end of text), their log-probabilities, their sum. */
