@@ -262,14 +262,24 @@ final class LiveBench {
                 .put("failures", new JsonArray(failures));
     }
 
-    /** The recognizer's passes in the step, by kind: how many, and their wall seconds (waiting included). */
+    /**
+     * The recognizer's passes in the step, by kind: how many, their wall seconds (waiting
+     * included), and those seconds by phase (features, encode, decode, align, english).
+     */
     static JsonObject passes(Map<String, Double> before, Map<String, Double> after) {
         JsonObject out = new JsonObject();
         for (PassStats.Kind kind : PassStats.Kind.values()) {
             String label = "{kind=\"" + kind.label() + "\"}";
+            JsonObject phases = new JsonObject();
+            for (PassStats.Phase phase : PassStats.Phase.values()) {
+                phases.put(phase.label(), Percentiles.round(LoadBench.delta(before, after,
+                        "parley_recognizer_pass_phase_seconds_total{kind=\"" + kind.label() + "\",phase=\""
+                                + phase.label() + "\"}"), 2));
+            }
             out.put(kind.label(), new JsonObject()
                     .put("count", Math.round(LoadBench.delta(before, after, "parley_recognizer_passes_total" + label)))
-                    .put("seconds", Percentiles.round(LoadBench.delta(before, after, "parley_recognizer_pass_seconds_total" + label), 2)));
+                    .put("seconds", Percentiles.round(LoadBench.delta(before, after, "parley_recognizer_pass_seconds_total" + label), 2))
+                    .put("phases", phases));
         }
         return out;
     }

@@ -34,5 +34,15 @@ public final class WhisperGauges {
                 passes);
         metrics.gauge("parley_recognizer_pass_seconds_total",
                 "Wall time of those passes, waiting for the shared model included, by kind.", seconds);
+        Map<String, DoubleSupplier> phases = new LinkedHashMap<>();
+        for (PassStats.Kind kind : PassStats.Kind.values()) {
+            for (PassStats.Phase phase : PassStats.Phase.values()) {
+                phases.put("kind=\"" + kind.label() + "\",phase=\"" + phase.label() + "\"",
+                        () -> whisper.passStats().seconds(kind, phase));
+            }
+        }
+        metrics.gauge("parley_recognizer_pass_phase_seconds_total",
+                "The same wall time by phase: features (log-mel), encode, decode (temperature fallback included),"
+                        + " align (word timings), english (a final's speech translated by the model).", phases);
     }
 }

@@ -116,6 +116,8 @@ class WhisperGatewayTest {
             String metrics = gw.get("/metrics", null).body();
             assertTrue(metric(metrics, "parley_recognizer_passes_total{kind=\"final\"}") >= 1, metrics);
             assertTrue(metric(metrics, "parley_recognizer_pass_seconds_total{kind=\"final\"}") > 0, metrics);
+            assertTrue(metric(metrics, "parley_recognizer_pass_phase_seconds_total{kind=\"final\",phase=\"encode\"}") > 0,
+                    metrics);
             assertTrue(metric(metrics, "parley_recognizer_passes_total{kind=\"partial\"}") >= 1, metrics);
             List<JsonObject> es = finals(viewers.translated(), en.size());
             assertEquals(en.size(), es.size());

@@ -5,10 +5,10 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Where a recognizer's time goes: how many passes over windows it ran of each kind, and their
- * wall time (queueing behind other streams' work included). A speculative final pass that
- * speech resumed after is counted as wasted, though its result is shown as a partial; a partial
- * pass given up while it waited for the model behind finals is counted as shed, with the time it
- * had taken.
+ * wall time (queueing behind other streams' work included), in all and by phase. A speculative
+ * final pass that speech resumed after is counted as wasted, though its result is shown as a
+ * partial; a partial pass given up while it waited for the model behind finals is counted as
+ * shed, with the time it had taken.
  */
 public final class PassStats {
 
@@ -22,26 +22,52 @@ public final class PassStats {
         }
     }
 
+    /**
+     * The phases of a pass: log-mel features, the encoder, decoding (temperature fallback
+     * included), word alignment, and a final's speech translated into English by the model.
+     */
+    public enum Phase {
+        FEATURES, ENCODE, DECODE, ALIGN, ENGLISH;
+
+        /** The phase as metrics and benchmarks name it: {@code encode}. */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
     private final LongAdder[] counts = new LongAdder[Kind.values().length];
     private final DoubleAdder[] seconds = new DoubleAdder[Kind.values().length];
+    private final DoubleAdder[][] phaseSeconds = new DoubleAdder[Kind.values().length][Phase.values().length];
 
     PassStats() {
         for (int i = 0; i < counts.length; i++) {
             counts[i] = new LongAdder();
             seconds[i] = new DoubleAdder();
+            for (int p = 0; p < Phase.values().length; p++) {
+                phaseSeconds[i][p] = new DoubleAdder();
+            }
         }
     }
 
-    void add(Kind kind, double wallSeconds) {
+    /** A pass of {@code kind} took {@code wallSeconds}, {@code phases} of them by phase (null: not timed). */
+    void add(Kind kind, double wallSeconds, double[] phases) {
         counts[kind.ordinal()].increment();
         seconds[kind.ordinal()].add(wallSeconds);
+        addPhases(kind, phases, 1);
     }
 
     /** A pass already counted as a final turned out to be wasted. */
-    void reclassifyAsWasted(double wallSeconds) {
+    void reclassifyAsWasted(double wallSeconds, double[] phases) {
         counts[Kind.FINAL.ordinal()].decrement();
         seconds[Kind.FINAL.ordinal()].add(-wallSeconds);
-        add(Kind.SPECULATIVE_WASTED, wallSeconds);
+        addPhases(Kind.FINAL, phases, -1);
+        add(Kind.SPECULATIVE_WASTED, wallSeconds, phases);
+    }
+
+    private void addPhases(Kind kind, double[] phases, int sign) {
+        for (int p = 0; phases != null && p < phases.length; p++) {
+            phaseSeconds[kind.ordinal()][p].add(sign * phases[p]);
+        }
     }
 
     public long count(Kind kind) {
@@ -50,5 +76,10 @@ public final class PassStats {
 
     public double seconds(Kind kind) {
         return seconds[kind.ordinal()].sum();
+    }
+
+    /** Wall seconds of the passes of {@code kind} spent in {@code phase}. */
+    public double seconds(Kind kind, Phase phase) {
+        return phaseSeconds[kind.ordinal()][phase.ordinal()].sum();
     }
 }

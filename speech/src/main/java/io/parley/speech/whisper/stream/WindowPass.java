@@ -13,15 +13,20 @@ import java.util.List;
  * @param silent   the window held no speech (Whisper's no-speech rule or nothing left after the guards)
  * @param seconds  wall time of the pass, queueing behind other streams included
  * @param english  a final's speech translated into English by the model itself, or null
+ * @param phases   {@code seconds} by phase, indexed by {@link PassStats.Phase#ordinal()}
  */
 record WindowPass(List<Segment> segments, List<TimedWord> words, String language, boolean silent, double seconds,
-                  String english) {
+                  String english, double[] phases) {
 
-    static WindowPass silent(String language) {
-        return new WindowPass(List.of(), List.of(), language, true, 0, null);
+    WindowPass(List<Segment> segments, List<TimedWord> words, String language, boolean silent, String english) {
+        this(segments, words, language, silent, 0, english, new double[PassStats.Phase.values().length]);
     }
 
-    WindowPass took(double s) {
-        return new WindowPass(segments, words, language, silent, s, english);
+    static WindowPass silent(String language) {
+        return new WindowPass(List.of(), List.of(), language, true, null);
+    }
+
+    WindowPass took(double s, double[] byPhase) {
+        return new WindowPass(segments, words, language, silent, s, english, byPhase);
     }
 }

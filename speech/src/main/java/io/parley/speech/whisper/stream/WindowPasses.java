@@ -93,23 +93,25 @@ final class WindowPasses {
     WindowPass pass(UtteranceWindow window, int samples, boolean isFinal, Language language, String settled,
                     String draft) {
         long t0 = System.nanoTime();
+        PassClock clock = new PassClock(PassStats.Phase.FEATURES);
         account.urgent(isFinal);
         WindowPass p;
         try {
-            p = decodeWindow(window, samples, isFinal, language, isFinal ? "" : settled, draft);
+            p = decodeWindow(window, samples, isFinal, language, isFinal ? "" : settled, draft, clock);
         } catch (PartialShed e) {
-            stats.add(PassStats.Kind.PARTIAL_SHED, (System.nanoTime() - t0) / 1e9);
+            stats.add(PassStats.Kind.PARTIAL_SHED, (System.nanoTime() - t0) / 1e9, clock.stop());
             throw e;
         } finally {
             account.urgent(false);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        stats.add(isFinal ? PassStats.Kind.FINAL : PassStats.Kind.PARTIAL, seconds);
-        return p.took(seconds);
+        double[] phases = clock.stop();
+        stats.add(isFinal ? PassStats.Kind.FINAL : PassStats.Kind.PARTIAL, seconds, phases);
+        return p.took(seconds, phases);
     }
 
     private WindowPass decodeWindow(UtteranceWindow window, int samples, boolean isFinal, Language language,
-                                    String settled, String draft) {
+                                    String settled, String draft, PassClock clock) {
         if (samples < SileroVad.CHUNK) {
             return WindowPass.silent(language.heard());
         }
@@ -139,12 +141,15 @@ final class WindowPasses {
             // with a timestamp; one segment serves a partial, whose words are aligned anyway.
             options = options.withTimestamps(false).withPrefix(prefix);
         }
+        clock.enter(PassStats.Phase.ENCODE);
         try (WhisperModel.Encoded encoded = runner.encode(mel, frames, account)) {
+            clock.enter(PassStats.Phase.DECODE);
             int[] draftTokens = draft.isBlank() ? new int[0] : engine.tokenizer().encode(draft);
             DecodingResult result = decode(encoded, options, draftTokens);
             if (WindowDecoder.isSilence(result, options)) {
                 return WindowPass.silent(result.language());
             }
+            clock.enter(PassStats.Phase.ALIGN);
             Segmenter.Split split = Segmenter.split(engine.tokenizer(), result.tokens(), offset, content / 100.0);
             WordAligner.Alignment alignment = runner.exclusive(
                     () -> engine.aligner().align(encoded, result, task, content, offset), account);
@@ -158,8 +163,9 @@ final class WindowPasses {
             for (Segment s : segments) {
                 s.words().forEach(w -> words.add(TimedWord.of(w)));
             }
+            clock.enter(PassStats.Phase.ENGLISH);
             String english = isFinal ? englishOf(encoded, options, result.language(), offset, content) : null;
-            return new WindowPass(segments, words, result.language(), false, 0, english);
+            return new WindowPass(segments, words, result.language(), false, english);
         }
     }
 

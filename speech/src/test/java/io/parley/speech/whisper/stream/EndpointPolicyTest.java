@@ -22,7 +22,7 @@ class EndpointPolicyTest {
     }
 
     private static WindowPass pass(String language) {
-        return new WindowPass(List.of(), List.of(), language, false, 0.3, null);
+        return new WindowPass(List.of(), List.of(), language, false, null).took(0.3, new double[PassStats.Phase.values().length]);
     }
 
     @Test
