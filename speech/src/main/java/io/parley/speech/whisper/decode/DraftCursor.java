@@ -18,11 +18,12 @@ import java.util.Arrays;
  * leave the cursor where it is. When the decoder chooses a text token the draft does not have
  * next (a word heard differently, added or dropped), the cursor finds the place in the draft that
  * best continues what was chosen: the same token, preferably after the same token as before,
- * nearest to where it was, and only a few tokens back or ahead. A token the draft has nowhere, chosen right after the draft was
- * followed token by token, is taken for a word heard differently: the cursor steps over the
- * draft's token it replaced and guesses on from there (a word changed, the commonest difference
- * between a partial and its final, then costs no pass of its own). When that guess fails at its
- * first token as well, the decoding is off the draft as above.
+ * nearest to where it was, and only a few tokens back or ahead. A token the draft has nowhere
+ * near, chosen right after the draft was followed token by token, is taken for a word heard
+ * differently: the cursor steps over the draft's token it replaced and guesses on from there (a
+ * word changed, the commonest difference between a partial and its final, then costs no pass of
+ * its own). When that guess fails at its first token as well, the decoding is off the draft as
+ * above.
  */
 final class DraftCursor {
 
