@@ -49,7 +49,7 @@ public final class PassStats {
         }
     }
 
-    /** A pass of {@code kind} took {@code wallSeconds}, {@code phases} of them by phase (null: not timed). */
+    /** A pass of {@code kind} took {@code wallSeconds}, {@code phases} of them by phase (by ordinal). */
     void add(Kind kind, double wallSeconds, double[] phases) {
         counts[kind.ordinal()].increment();
         seconds[kind.ordinal()].add(wallSeconds);
@@ -65,7 +65,7 @@ public final class PassStats {
     }
 
     private void addPhases(Kind kind, double[] phases, int sign) {
-        for (int p = 0; phases != null && p < phases.length; p++) {
+        for (int p = 0; p < phases.length; p++) {
             phaseSeconds[kind.ordinal()][p].add(sign * phases[p]);
         }
     }

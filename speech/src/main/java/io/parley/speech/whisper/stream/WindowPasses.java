@@ -92,20 +92,20 @@ final class WindowPasses {
      */
     WindowPass pass(UtteranceWindow window, int samples, boolean isFinal, Language language, String settled,
                     String draft) {
-        long t0 = System.nanoTime();
         PassClock clock = new PassClock(PassStats.Phase.FEATURES);
         account.urgent(isFinal);
         WindowPass p;
         try {
             p = decodeWindow(window, samples, isFinal, language, isFinal ? "" : settled, draft, clock);
         } catch (PartialShed e) {
-            stats.add(PassStats.Kind.PARTIAL_SHED, (System.nanoTime() - t0) / 1e9, clock.stop());
+            double[] phases = clock.stop();
+            stats.add(PassStats.Kind.PARTIAL_SHED, PassClock.total(phases), phases);
             throw e;
         } finally {
             account.urgent(false);
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
         double[] phases = clock.stop();
+        double seconds = PassClock.total(phases);
         stats.add(isFinal ? PassStats.Kind.FINAL : PassStats.Kind.PARTIAL, seconds, phases);
         return p.took(seconds, phases);
     }
