@@ -288,6 +288,7 @@ final class LiveBench {
         return new JsonObject().put("p50", Percentiles.round(Percentiles.of(values, 50), 3))
                 .put("p95", Percentiles.round(Percentiles.of(values, 95), 3))
                 .put("max", Percentiles.round(values.stream().mapToDouble(d -> d).max().orElse(Double.NaN), 3))
+                .put("mean", Percentiles.round(values.stream().mapToDouble(d -> d).average().orElse(Double.NaN), 3))
                 .put("n", values.size());
     }
 
