@@ -46,13 +46,11 @@ final class EndpointPolicy {
     /** The pause after which the final pass starts, speculatively. */
     static final int SPECULATE_AFTER_MS = 100;
     /**
-     * The same while the model's utilisation is below {@link #CADENCE_FROM}: the first of the
-     * VAD's chunks below its end threshold. Inside speech, more pauses last that long (the closure
-     * before a stop, a breath between words), so more passes are wasted (9 against 7–8 of 30 in a
-     * one-speaker run), but the final comes that much sooner. A partial pass running then is
-     * called off, so that the final does not wait for it.
+     * The same while the model's utilisation is below {@link #CADENCE_FROM}: two of the VAD's
+     * chunks. Inside speech, more pauses last that long (the closure before a stop, a breath
+     * between words), so more passes are wasted, but the final comes that much sooner.
      */
-    static final int SPECULATE_IDLE_AFTER_MS = 32;
+    static final int SPECULATE_IDLE_AFTER_MS = 64;
 
     private final long stepSamples;
     private final long firstStepSamples;
@@ -106,8 +104,8 @@ final class EndpointPolicy {
      */
     Action next(long position, long trailingSilence, double behindSeconds, double utilisation) {
         if (trailingSilence > 0) {
-            return pauseCallsForFinal(trailingSilence, utilisation) && speculative == null
-                    ? Action.SPECULATIVE_FINAL : Action.WAIT;
+            long pause = utilisation < CADENCE_FROM ? speculateIdleSamples : speculateSamples;
+            return trailingSilence >= pause && speculative == null ? Action.SPECULATIVE_FINAL : Action.WAIT;
         }
         long heard = position - utteranceStart;
         if (heard < firstStepSamples || position - lastPass < step(heard, utilisation)) {
@@ -119,15 +117,6 @@ final class EndpointPolicy {
             return Action.WAIT;
         }
         return Action.PARTIAL;
-    }
-
-    /**
-     * Whether a pause of {@code trailingSilence} samples is long enough to start the final pass,
-     * at this utilisation of the model. A partial pass running when it is reached is called off:
-     * the final goes first.
-     */
-    boolean pauseCallsForFinal(long trailingSilence, double utilisation) {
-        return trailingSilence >= (utilisation < CADENCE_FROM ? speculateIdleSamples : speculateSamples);
     }
 
     /**

@@ -15,7 +15,6 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
@@ -57,13 +56,10 @@ final class ModelRunner implements AutoCloseable {
     static final class Account {
         /** No deadline: the stream's work is run however long it waits. */
         static final long NEVER = Long.MAX_VALUE;
-        /** How often a waiting partial job asks its stream whether to call it off: a VAD chunk or so. */
-        static final long CALL_OFF_POLL_NANOS = 10_000_000;
 
         private final DoubleAdder seconds = new DoubleAdder();
         private volatile boolean urgent;
         private volatile long shedAt = NEVER;
-        private volatile BooleanSupplier callOff;
 
         /** The stream's jobs from now on are (or are no longer) a final's: they go ahead of partial work. */
         void urgent(boolean on) {
@@ -85,22 +81,6 @@ final class ModelRunner implements AutoCloseable {
 
         long shedAt() {
             return shedAt;
-        }
-
-        /**
-         * The stream's partial work from now on is called off once {@code test} says so; null
-         * for never. The test is asked on the thread that submits the work (the stream's own),
-         * before each job is queued and every {@link #CALL_OFF_POLL_NANOS} while one waits, so it
-         * may read the stream's state. Work a lane has already taken is waited for. A final's
-         * work is never called off.
-         */
-        void callOffWhen(BooleanSupplier test) {
-            callOff = test;
-        }
-
-        private boolean calledOff() {
-            BooleanSupplier test = callOff;
-            return test != null && test.getAsBoolean();
         }
 
         void charge(double s) {
@@ -215,19 +195,13 @@ final class ModelRunner implements AutoCloseable {
      * {@link Account#shedAt() deadline} is taken back out of the queue and {@link PartialShed}
      * thrown: the model is busy with finals, and the stream does better to go back to its audio
      * (where its own pause may have begun) than to wait for a partial that would come late.
-     * So is one its stream calls off ({@link Account#callOffWhen}), before it is queued or while
-     * it waits. A job a lane has already taken is always waited for.
+     * A job a lane has already taken is always waited for.
      */
     private <T> T run(Job job) {
         if (closed) {
             throw new RecognizerException("engine_unavailable", "the recognizer is shut down");
         }
-        Account account = job.account();
-        boolean urgent = account.urgent();
-        if (!urgent && account.calledOff()) {
-            throw PartialShed.CALLED_OFF;
-        }
-        Queued queued = new Queued(job, urgent, arrivals.getAndIncrement());
+        Queued queued = new Queued(job, job.account().urgent(), arrivals.getAndIncrement());
         lock.lock();
         try {
             queue.add(queued);
@@ -241,44 +215,27 @@ final class ModelRunner implements AutoCloseable {
             case Encode e -> e.done();
             case Exclusive x -> x.done();
         };
-        if (!urgent) {
-            watch(queued, f);
+        long shedAt = job.account().shedAt();
+        if (!queued.urgent() && shedAt != Account.NEVER) {
+            while (!f.isDone()) {
+                long wait = shedAt - System.nanoTime();
+                if (wait <= 0) {
+                    if (withdraw(queued)) {
+                        throw PartialShed.INSTANCE;
+                    }
+                    break; // a lane has it: wait for it below
+                }
+                try {
+                    f.get(wait, TimeUnit.NANOSECONDS);
+                } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                    // timed out: look again; failed: reported by await below
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
         }
         return await(f);
-    }
-
-    /**
-     * Waits for a partial's job while it may still be given up: at its account's deadline, or
-     * when its stream calls it off, it is taken back out of the queue and {@link PartialShed}
-     * thrown. Returns once the job is done, or a lane has it (then it is waited for).
-     */
-    private void watch(Queued queued, CompletableFuture<?> f) {
-        Account account = queued.job().account();
-        long shedAt = account.shedAt();
-        boolean watched = account.callOff != null;
-        if (shedAt == Account.NEVER && !watched) {
-            return;
-        }
-        while (!f.isDone()) {
-            long now = System.nanoTime();
-            PartialShed reason = now - shedAt >= 0 ? PartialShed.WAITED_TOO_LONG
-                    : account.calledOff() ? PartialShed.CALLED_OFF : null;
-            if (reason != null) {
-                if (withdraw(queued)) {
-                    throw reason;
-                }
-                return; // a lane has it: wait for it
-            }
-            long wait = Math.min(shedAt - now, watched ? Account.CALL_OFF_POLL_NANOS : Long.MAX_VALUE);
-            try {
-                f.get(wait, TimeUnit.NANOSECONDS);
-            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-                // timed out: look again; failed: reported by await
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
     }
 
     /** Takes {@code q} back out of the queue if no lane has taken it yet. */

@@ -21,7 +21,6 @@ import io.parley.speech.whisper.vad.SpeechDetector;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -82,15 +81,6 @@ final class WhisperSession implements RecognizerSession {
     private final UtteranceWindow window = new UtteranceWindow(RATE * 32);
     private final float[] chunk = new float[SileroVad.CHUNK];
     private int chunkFill;
-    /**
-     * VAD chunks read during a partial pass, ahead of the detector: the pass is called off when
-     * a pause begins in them, and the detector takes them once the pass is over.
-     */
-    private final ArrayDeque<Heard> heardAhead = new ArrayDeque<>();
-    /** The detector's state with {@link #heardAhead} taken; null while nothing is read ahead. */
-    private SpeechDetector lookahead;
-    /** The end of the stream was read ahead: it comes after {@link #heardAhead}. */
-    private boolean endReadAhead;
     private final EndpointPolicy endpoint;
     private final AgreementPolicy agreement;
     /** How a language is picked when it is not given: among those expected, keeping the stream's. */
@@ -196,7 +186,7 @@ final class WhisperSession implements RecognizerSession {
         cpuAtStart = CPU.getCurrentThreadCpuTime();
         try {
             while (!aborted) {
-                float[] audio = endReadAhead ? END : inbox.take();
+                float[] audio = inbox.take();
                 if (audio == END) {
                     if (!aborted) {
                         endOfStream();
@@ -237,15 +227,6 @@ final class WhisperSession implements RecognizerSession {
     }
 
     private void consume(float[] audio) {
-        listen(audio, false);
-    }
-
-    /**
-     * Appends {@code audio} to the window and runs the VAD on each chunk it completes: the
-     * detector takes the chunks now, or, {@code ahead} of it during a partial pass, later
-     * ({@link #takeHeardAhead()}).
-     */
-    private void listen(float[] audio, boolean ahead) {
         int i = 0;
         while (i < audio.length) {
             int n = Math.min(audio.length - i, chunk.length - chunkFill);
@@ -256,56 +237,12 @@ final class WhisperSession implements RecognizerSession {
             if (chunkFill == chunk.length) {
                 chunkFill = 0;
                 float p = vad.probability(chunk, 0);
-                long at = window.position() - chunk.length;
-                if (ahead) {
-                    heardAhead.add(new Heard(p, at));
-                    lookahead.update(p, at, chunk.length);
-                } else {
-                    onVad(detector.update(p, at, chunk.length), at + chunk.length);
-                }
+                onVad(detector.update(p, window.position() - chunk.length, chunk.length));
             }
         }
     }
 
-    /**
-     * Reads the audio that came in while a partial pass runs, ahead of the detector, and says
-     * whether a pause long enough for the final has begun in it (or speech has ended): the
-     * partial is called off then, so that the final's pass starts at once, not after it.
-     */
-    private boolean pauseBegan() {
-        if (lookahead == null) {
-            lookahead = detector.copy();
-        }
-        while (!endReadAhead && !aborted) {
-            float[] audio = inbox.poll();
-            if (audio == null) {
-                break;
-            }
-            if (audio == END) {
-                endReadAhead = true;
-                break;
-            }
-            queued.addAndGet(-audio.length);
-            listen(audio, true);
-        }
-        long silence = lookahead.trailingSilence(window.position());
-        return !lookahead.inSpeech() || endpoint.pauseCallsForFinal(silence, runner.utilisation());
-    }
-
-    /** The detector takes the chunks read ahead during a partial pass, as if they had come now. */
-    private void takeHeardAhead() {
-        lookahead = null;
-        for (Heard h; (h = heardAhead.poll()) != null; ) {
-            onVad(detector.update(h.probability(), h.at(), SileroVad.CHUNK), h.at() + SileroVad.CHUNK);
-        }
-    }
-
-    /** A VAD chunk's speech probability, and the stream sample it starts at. */
-    private record Heard(float probability, long at) {
-    }
-
-    /** What the detector made of the chunk that ends at stream sample {@code chunkEnd}. */
-    private void onVad(SpeechDetector.Event event, long chunkEnd) {
+    private void onVad(SpeechDetector.Event event) {
         switch (event) {
             case SPEECH_STARTED -> {
                 inSpeech = true;
@@ -323,14 +260,14 @@ final class WhisperSession implements RecognizerSession {
                     // that confirms it.
                     long preRoll = (config.vad().speechPadMs() + config.vad().minSpeechMs()) * (long) RATE / 1000
                             + 2L * SileroVad.CHUNK;
-                    window.trimTo(chunkEnd - preRoll);
+                    window.trimTo(window.position() - preRoll);
                 } else if (window.length() > config.maxWindowSeconds() * RATE) {
                     closeAtSegment();
                 } else if (endpoint.speculating() && detector.trailingSilence(window.position()) == 0) {
                     // Speech resumed: the early final pass was only a partial after all.
                     WindowPass p = endpoint.drop();
                     owner.passStats().reclassifyAsWasted(p.seconds(), p.phases());
-                    showPartial(p, window.position());
+                    showPartial(p);
                 }
             }
         }
@@ -344,11 +281,7 @@ final class WhisperSession implements RecognizerSession {
         long silence = detector.trailingSilence(position);
         switch (endpoint.next(position, silence, backlogSeconds(), runner.utilisation())) {
             case WAIT -> { }
-            case PARTIAL -> {
-                if (partial()) {
-                    decodeIfDue(); // called off at a pause: the final's pass starts now
-                }
-            }
+            case PARTIAL -> partial();
             case SPECULATIVE_FINAL -> {
                 long speechEnd = endpoint.speechEnd(position, silence);
                 endpoint.speculated(speechEnd, finalPass(speechEnd));
@@ -356,45 +289,30 @@ final class WhisperSession implements RecognizerSession {
         }
     }
 
-    /**
-     * A partial pass over the window so far, given up if it waits too long behind other streams'
-     * finals, or called off when a pause begins in the audio that arrives meanwhile. True when it
-     * was called off for a pause.
-     */
-    private boolean partial() {
+    /** A partial pass over the window so far, given up if it waits too long behind other streams' finals. */
+    private void partial() {
         account.shedAt(endpoint.partialDeadline(System.nanoTime(), backlogSeconds()));
-        account.callOffWhen(this::pauseBegan);
-        WindowPass p = null;
-        boolean calledOff = false;
-        long audioEnd = window.position();
+        WindowPass p;
         try {
             p = passes.pass(window, window.length(), false, language(), spoken(agreement.committed()),
                     spoken(agreement.pending()));
         } catch (PartialShed e) {
-            calledOff = e == PartialShed.CALLED_OFF;
-            if (!calledOff) {
-                endpoint.shedWhileWaiting();
-            }
+            endpoint.shedWhileWaiting();
+            return;
         } finally {
             account.shedAt(ModelRunner.Account.NEVER);
-            account.callOffWhen(null);
         }
-        if (p != null) {
-            showPartial(p, audioEnd);
-        }
-        takeHeardAhead();
-        return calledOff && !endReadAhead;
+        showPartial(p);
     }
 
-    /** Shows a pass over the window's audio up to stream sample {@code audioEnd} as the partial. */
-    private void showPartial(WindowPass p, long audioEnd) {
+    private void showPartial(WindowPass p) {
         if (p.language() != null && fixedLanguage == null) {
             utteranceLanguage = p.language();
         }
         if (p.silent()) {
             return;
         }
-        agreement.insert(p.words(), audioEnd / (double) RATE);
+        agreement.insert(p.words(), window.position() / (double) RATE);
         List<TimedWord> words = new ArrayList<>(agreement.committed());
         words.addAll(agreement.pending());
         if (words.isEmpty()) {

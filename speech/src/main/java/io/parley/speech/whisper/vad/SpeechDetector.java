@@ -26,17 +26,6 @@ public final class SpeechDetector {
         this.minSilence = config.minSilenceMs() * 16;
     }
 
-    /** A detector in this one's state that goes on on its own: to look ahead without committing. */
-    public SpeechDetector copy() {
-        SpeechDetector c = new SpeechDetector(config);
-        c.inSpeech = inSpeech;
-        c.candidateStart = candidateStart;
-        c.silenceStart = silenceStart;
-        c.speechStart = speechStart;
-        c.speechEnd = speechEnd;
-        return c;
-    }
-
     /** Feeds the probability of the chunk {@code [position, position + chunk)}. */
     public Event update(float probability, long position, int chunk) {
         if (!inSpeech) {

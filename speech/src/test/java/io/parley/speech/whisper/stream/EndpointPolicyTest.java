@@ -106,19 +106,9 @@ class EndpointPolicyTest {
     @Test
     void anIdleModelSpeculatesAfterAShorterPause() {
         policy.startUtterance(0, 0);
-        assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(3020), ms(20), 0, 0.2));
+        assertEquals(EndpointPolicy.Action.WAIT, policy.next(ms(3050), ms(50), 0, 0.2));
         assertEquals(EndpointPolicy.Action.SPECULATIVE_FINAL,
-                policy.next(ms(3032), ms(EndpointPolicy.SPECULATE_IDLE_AFTER_MS), 0, 0.2));
-    }
-
-    @Test
-    void aPauseLongEnoughForTheFinalCallsForItAtTheModelsLoad() {
-        // The same pause that starts the speculative final: a partial running then is called off.
-        assertFalse(policy.pauseCallsForFinal(0, 0.2));
-        assertFalse(policy.pauseCallsForFinal(ms(EndpointPolicy.SPECULATE_IDLE_AFTER_MS) - 1, 0.2));
-        assertTrue(policy.pauseCallsForFinal(ms(EndpointPolicy.SPECULATE_IDLE_AFTER_MS), 0.2));
-        assertFalse(policy.pauseCallsForFinal(ms(EndpointPolicy.SPECULATE_IDLE_AFTER_MS), 0.7));
-        assertTrue(policy.pauseCallsForFinal(ms(EndpointPolicy.SPECULATE_AFTER_MS), 0.7));
+                policy.next(ms(3064), ms(EndpointPolicy.SPECULATE_IDLE_AFTER_MS), 0, 0.2));
     }
 
     @Test

@@ -5,14 +5,11 @@ import org.junit.jupiter.api.Timeout;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,8 +55,7 @@ class ModelRunnerTest {
             ModelRunner.Account partial = new ModelRunner.Account();
             partial.shedAt(System.nanoTime() + SECOND / 5);
             AtomicBoolean ran = new AtomicBoolean();
-            PartialShed shed = assertThrows(PartialShed.class, () -> runner.exclusive(() -> ran.getAndSet(true), partial));
-            assertSame(PartialShed.WAITED_TOO_LONG, shed);
+            assertThrows(PartialShed.class, () -> runner.exclusive(() -> ran.getAndSet(true), partial));
 
             assertEquals("final", fin.release(), "the final is not disturbed");
             // The lane is free now: had the shed job stayed in the queue, it would run.
@@ -79,73 +75,6 @@ class ModelRunnerTest {
                 Thread.sleep(20);
             }
             assertEquals("partial", held.release());
-        }
-    }
-
-    @Test
-    void aPartialItsStreamCallsOffWhileItWaitsIsTakenOutOfTheQueueAndNeverRun() throws Exception {
-        try (ModelRunner runner = new ModelRunner(null, 1)) {
-            ModelRunner.Account finals = new ModelRunner.Account();
-            finals.urgent(true);
-            HeldJob fin = HeldJob.start(runner, finals, "final");
-
-            ModelRunner.Account partial = new ModelRunner.Account();
-            AtomicBoolean pause = new AtomicBoolean();
-            AtomicInteger asked = new AtomicInteger();
-            partial.callOffWhen(() -> {
-                asked.incrementAndGet();
-                return pause.get();
-            });
-            AtomicBoolean ran = new AtomicBoolean();
-            CompletableFuture<Boolean> waiting = CompletableFuture.supplyAsync(
-                    () -> runner.exclusive(() -> ran.getAndSet(true), partial));
-            while (asked.get() < 3) { // asked before it was queued, then while it waits
-                Thread.sleep(5);
-            }
-            assertFalse(waiting.isDone(), "the partial waits behind the final");
-            pause.set(true);
-            ExecutionException e = assertThrows(ExecutionException.class, () -> waiting.get(10, TimeUnit.SECONDS));
-            assertSame(PartialShed.CALLED_OFF, e.getCause());
-
-            assertEquals("final", fin.release(), "the final is not disturbed");
-            partial.callOffWhen(null);
-            assertEquals("after", runner.exclusive(() -> "after", partial));
-            assertFalse(ran.get(), "a job called off is taken out of the queue, not run late");
-        }
-    }
-
-    @Test
-    void aPartialCalledOffBeforeItsNextJobNeverQueuesIt() throws Exception {
-        try (ModelRunner runner = new ModelRunner(null, 1)) {
-            ModelRunner.Account partial = new ModelRunner.Account();
-            partial.callOffWhen(() -> true);
-            AtomicBoolean ran = new AtomicBoolean();
-            assertSame(PartialShed.CALLED_OFF,
-                    assertThrows(PartialShed.class, () -> runner.exclusive(() -> ran.getAndSet(true), partial)));
-            assertFalse(ran.get());
-        }
-    }
-
-    @Test
-    void aPartialAlreadyRunningWhenItsStreamCallsItOffIsWaitedFor() throws Exception {
-        try (ModelRunner runner = new ModelRunner(null, 1)) {
-            ModelRunner.Account partial = new ModelRunner.Account();
-            AtomicBoolean pause = new AtomicBoolean();
-            partial.callOffWhen(pause::get);
-            HeldJob held = HeldJob.start(runner, partial, "partial");
-            pause.set(true);
-            Thread.sleep(50);
-            assertEquals("partial", held.release());
-        }
-    }
-
-    @Test
-    void aFinalsWorkIsNeverCalledOff() throws Exception {
-        try (ModelRunner runner = new ModelRunner(null, 1)) {
-            ModelRunner.Account fin = new ModelRunner.Account();
-            fin.urgent(true);
-            fin.callOffWhen(() -> true);
-            assertEquals("final", runner.exclusive(() -> "final", fin));
         }
     }
 
