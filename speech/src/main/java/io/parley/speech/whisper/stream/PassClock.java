@@ -26,15 +26,6 @@ final class PassClock {
         return seconds.clone();
     }
 
-    /** The whole pass: its phases' seconds added up. */
-    static double total(double[] phases) {
-        double sum = 0;
-        for (double s : phases) {
-            sum += s;
-        }
-        return sum;
-    }
-
     private void book() {
         long now = System.nanoTime();
         seconds[current.ordinal()] += (now - since) / 1e9;

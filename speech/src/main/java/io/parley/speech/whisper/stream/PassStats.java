@@ -36,32 +36,28 @@ public final class PassStats {
     }
 
     private final LongAdder[] counts = new LongAdder[Kind.values().length];
-    private final DoubleAdder[] seconds = new DoubleAdder[Kind.values().length];
     private final DoubleAdder[][] phaseSeconds = new DoubleAdder[Kind.values().length][Phase.values().length];
 
     PassStats() {
         for (int i = 0; i < counts.length; i++) {
             counts[i] = new LongAdder();
-            seconds[i] = new DoubleAdder();
             for (int p = 0; p < Phase.values().length; p++) {
                 phaseSeconds[i][p] = new DoubleAdder();
             }
         }
     }
 
-    /** A pass of {@code kind} took {@code wallSeconds}, {@code phases} of them by phase (by ordinal). */
-    void add(Kind kind, double wallSeconds, double[] phases) {
+    /** A pass of {@code kind} took {@code phases} wall seconds by phase (by ordinal); its wall time is their sum. */
+    void add(Kind kind, double[] phases) {
         counts[kind.ordinal()].increment();
-        seconds[kind.ordinal()].add(wallSeconds);
         addPhases(kind, phases, 1);
     }
 
     /** A pass already counted as a final turned out to be wasted. */
-    void reclassifyAsWasted(double wallSeconds, double[] phases) {
+    void reclassifyAsWasted(double[] phases) {
         counts[Kind.FINAL.ordinal()].decrement();
-        seconds[Kind.FINAL.ordinal()].add(-wallSeconds);
         addPhases(Kind.FINAL, phases, -1);
-        add(Kind.SPECULATIVE_WASTED, wallSeconds, phases);
+        add(Kind.SPECULATIVE_WASTED, phases);
     }
 
     private void addPhases(Kind kind, double[] phases, int sign) {
@@ -74,8 +70,13 @@ public final class PassStats {
         return counts[kind.ordinal()].sum();
     }
 
+    /** Wall seconds of the passes of {@code kind}: their phases' seconds added up. */
     public double seconds(Kind kind) {
-        return seconds[kind.ordinal()].sum();
+        double sum = 0;
+        for (DoubleAdder phase : phaseSeconds[kind.ordinal()]) {
+            sum += phase.sum();
+        }
+        return sum;
     }
 
     /** Wall seconds of the passes of {@code kind} spent in {@code phase}. */

@@ -266,7 +266,7 @@ final class WhisperSession implements RecognizerSession {
                 } else if (endpoint.speculating() && detector.trailingSilence(window.position()) == 0) {
                     // Speech resumed: the early final pass was only a partial after all.
                     WindowPass p = endpoint.drop();
-                    owner.passStats().reclassifyAsWasted(p.seconds(), p.phases());
+                    owner.passStats().reclassifyAsWasted(p.phases());
                     showPartial(p);
                 }
             }
@@ -380,7 +380,7 @@ final class WhisperSession implements RecognizerSession {
     private void dropSpeculative() {
         WindowPass p = endpoint.drop();
         if (p != null) {
-            owner.passStats().reclassifyAsWasted(p.seconds(), p.phases());
+            owner.passStats().reclassifyAsWasted(p.phases());
         }
     }
 

@@ -98,16 +98,14 @@ final class WindowPasses {
         try {
             p = decodeWindow(window, samples, isFinal, language, isFinal ? "" : settled, draft, clock);
         } catch (PartialShed e) {
-            double[] phases = clock.stop();
-            stats.add(PassStats.Kind.PARTIAL_SHED, PassClock.total(phases), phases);
+            stats.add(PassStats.Kind.PARTIAL_SHED, clock.stop());
             throw e;
         } finally {
             account.urgent(false);
         }
         double[] phases = clock.stop();
-        double seconds = PassClock.total(phases);
-        stats.add(isFinal ? PassStats.Kind.FINAL : PassStats.Kind.PARTIAL, seconds, phases);
-        return p.took(seconds, phases);
+        stats.add(isFinal ? PassStats.Kind.FINAL : PassStats.Kind.PARTIAL, phases);
+        return p.took(phases);
     }
 
     private WindowPass decodeWindow(UtteranceWindow window, int samples, boolean isFinal, Language language,

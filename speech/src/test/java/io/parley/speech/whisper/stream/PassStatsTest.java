@@ -14,9 +14,9 @@ class PassStatsTest {
     @Test
     void passesAreCountedAndTimedByKindAndPhase() {
         PassStats stats = new PassStats();
-        stats.add(PassStats.Kind.FINAL, 0.8, phases(0.01, 0.5, 0.2, 0.05, 0));
-        stats.add(PassStats.Kind.FINAL, 0.7, phases(0.01, 0.5, 0.1, 0.04, 0));
-        stats.add(PassStats.Kind.PARTIAL, 0.2, phases(0.01, 0.1, 0.05, 0.02, 0));
+        stats.add(PassStats.Kind.FINAL, phases(0.05, 0.5, 0.2, 0.05, 0)); // 0.8 s in all
+        stats.add(PassStats.Kind.FINAL, phases(0.06, 0.5, 0.1, 0.04, 0)); // 0.7 s
+        stats.add(PassStats.Kind.PARTIAL, phases(0.03, 0.1, 0.05, 0.02, 0)); // 0.2 s
         assertEquals(2, stats.count(PassStats.Kind.FINAL));
         assertEquals(1.5, stats.seconds(PassStats.Kind.FINAL), 1e-9);
         assertEquals(1.0, stats.seconds(PassStats.Kind.FINAL, PassStats.Phase.ENCODE), 1e-9);
@@ -27,10 +27,10 @@ class PassStatsTest {
     @Test
     void aWastedSpeculativeFinalTakesItsPhasesAlong() {
         PassStats stats = new PassStats();
-        double[] wasted = phases(0.01, 0.5, 0.2, 0.05, 0);
-        stats.add(PassStats.Kind.FINAL, 0.8, wasted);
-        stats.add(PassStats.Kind.FINAL, 0.7, phases(0.01, 0.4, 0.1, 0.04, 0));
-        stats.reclassifyAsWasted(0.8, wasted);
+        double[] wasted = phases(0.05, 0.5, 0.2, 0.05, 0); // 0.8 s in all
+        stats.add(PassStats.Kind.FINAL, wasted);
+        stats.add(PassStats.Kind.FINAL, phases(0.16, 0.4, 0.1, 0.04, 0)); // 0.7 s in all
+        stats.reclassifyAsWasted(wasted);
         assertEquals(1, stats.count(PassStats.Kind.FINAL));
         assertEquals(0.7, stats.seconds(PassStats.Kind.FINAL), 1e-9);
         assertEquals(0.4, stats.seconds(PassStats.Kind.FINAL, PassStats.Phase.ENCODE), 1e-9);
