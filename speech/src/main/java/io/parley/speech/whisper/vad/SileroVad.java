@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.parley.speech.whisper.ModelLocator;
 
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
@@ -32,6 +33,7 @@ public final class SileroVad implements AutoCloseable {
     }
 
     public static SileroVad load(Path onnx) {
+        OnnxRuntimeNatives.prepare(ModelLocator.cache());
         try {
             OrtEnvironment env = OrtEnvironment.getEnvironment();
             OrtSession.SessionOptions options = new OrtSession.SessionOptions();
