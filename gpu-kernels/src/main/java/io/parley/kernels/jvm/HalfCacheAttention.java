@@ -14,6 +14,17 @@ final class HalfCacheAttention {
     private HalfCacheAttention() {
     }
 
+    /**
+     * From this many queries, the matrix-product path. Below it, queries go in groups over the
+     * head's rows widened here ({@link JvmAttention}). The product path first packs the head's
+     * keys for the micro-kernel and copies its values, about 1.7 ms per layer over a 30 s window
+     * (8 heads, two cores), which the groups only outgrow at about 130 queries: one layer of
+     * cross-attention over 1500 keys took 1.2, 1.9 and 3.6 ms in groups for 32, 64 and 128
+     * queries, against 2.3, 2.8 and 3.8 ms as products (and about the same ratios over 300 and
+     * 700 keys). Such passes are a decoder's prompt (the previous text) and its drafts.
+     */
+    static final int GEMM_FROM = 128;
+
     /** Per thread: one head's queries, keys, values, output and weights, as f32 rows of their own. */
     private static final ThreadLocal<float[][]> HEAD_SCRATCH = ThreadLocal.withInitial(() -> new float[5][0]);
 
@@ -36,7 +47,7 @@ final class HalfCacheAttention {
             float[] qh = grow(scratch, 2, tq * headDim);
             float[] oh = grow(scratch, 3, tq * headDim);
             // Weights are the working space of the few-queries path; the product path needs none.
-            float[] ph = probs != null || tq < JvmAttention.GEMM_FROM ? grow(scratch, 4, tq * tk) : null;
+            float[] ph = probs != null || tq < GEMM_FROM ? grow(scratch, 4, tq * tk) : null;
             for (int h = h0; h < h1; h++) {
                 int col = h * headDim;
                 headRows(k, col, headDim, width, tk, kh);
@@ -44,7 +55,8 @@ final class HalfCacheAttention {
                 for (int i = 0; i < tq; i++) {
                     System.arraycopy(q, i * width + col, qh, i * headDim, headDim);
                 }
-                JvmAttention.run(JvmAttention.SERIAL, qh, kh, vh, oh, ph, 1, headDim, tq, tk, qPosition, causal);
+                JvmAttention.run(JvmAttention.SERIAL, qh, kh, vh, oh, ph, 1, headDim, tq, tk, qPosition, causal,
+                        GEMM_FROM);
                 for (int i = 0; i < tq; i++) {
                     System.arraycopy(oh, i * headDim, out, i * width + col, headDim);
                 }

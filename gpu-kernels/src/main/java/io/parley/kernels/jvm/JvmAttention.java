@@ -19,7 +19,7 @@ final class JvmAttention {
     /**
      * From this many queries per block, transposing the head's keys pays off, where the queries
      * cannot go in groups (causal attention, heads not 64 wide). Where they can, the groups are
-     * faster at every count below {@link #GEMM_FROM}: over a 30 s window (1500 keys) a decoder
+     * faster at every count below the matrix-product path: over a 30 s window (1500 keys) a decoder
      * pass of 16 to 31 tokens took 10-15 ms more transposed (int8 and f32, base on two cores).
      */
     private static final int TRANSPOSE_FROM = 16;
@@ -35,13 +35,19 @@ final class JvmAttention {
     /** @param probs receives the weights, {@code heads x tq x tk}; null when they are not wanted */
     static void run(ParallelLoop loop, float[] q, float[] k, float[] v, float[] out, float[] probs,
                     int heads, int headDim, int tq, int tk, int qPosition, boolean causal) {
-        if (tq >= GEMM_FROM) {
+        run(loop, q, k, v, out, probs, heads, headDim, tq, tk, qPosition, causal, GEMM_FROM);
+    }
+
+    /** {@link #run}, with the matrix-product path from {@code gemmFrom} queries. */
+    static void run(ParallelLoop loop, float[] q, float[] k, float[] v, float[] out, float[] probs,
+                    int heads, int headDim, int tq, int tk, int qPosition, boolean causal, int gemmFrom) {
+        if (tq >= gemmFrom) {
             products(loop, q, k, v, out, probs, heads, headDim, tq, tk, qPosition, causal);
             return;
         }
         if (probs == null) {
             // Few queries: the weights are the working space.
-            run(loop, q, k, v, out, new float[heads * tq * tk], heads, headDim, tq, tk, qPosition, causal);
+            run(loop, q, k, v, out, new float[heads * tq * tk], heads, headDim, tq, tk, qPosition, causal, gemmFrom);
             return;
         }
         int width = heads * headDim;

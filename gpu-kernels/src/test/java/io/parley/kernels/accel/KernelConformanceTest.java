@@ -165,9 +165,9 @@ class KernelConformanceTest {
         Accelerator acc = Backends.get(backend);
         Random r = new Random(17);
         // heads, headDim, tq, tk: a decoder step, a beam's hypotheses, a batched prefix, odd sizes,
-        // a word alignment's tokens.
+        // a word alignment's tokens, a long prompt (the matrix-product path).
         int[][] cases = {{8, 64, 1, 1500}, {8, 64, 5, 1500}, {6, 64, 40, 300}, {4, 7, 3, 11}, {8, 64, 4, 3},
-                {8, 64, 23, 1500}};
+                {8, 64, 23, 1500}, {8, 64, 130, 200}};
         for (int[] c : cases) {
             int heads = c[0], dim = c[1], tq = c[2], tk = c[3];
             int width = heads * dim;
