@@ -291,8 +291,10 @@ public final class JvmAccelerator implements Accelerator {
     /** Attention over an f32 cache, or one kept in f16 ({@link #keyValueCache}); weights into {@code probs} if not null. */
     private void attend(DeviceArray q, DeviceArray k, DeviceArray v, DeviceArray out, float[] probs,
                         int heads, int headDim, int tq, int tk, int qPosition, boolean causal) {
-        if (k instanceof JvmHalfArray || v instanceof JvmHalfArray) {
-            HalfCacheAttention.run(loop, a(q), keysOrValues(k), keysOrValues(v), a(out), probs, heads, headDim,
+        boolean severalQueriesAcrossTheCache = !causal && tq >= HeadRowsAttention.ROWS_FROM
+                && tq < HeadRowsAttention.GEMM_FROM;
+        if (k instanceof JvmHalfArray || v instanceof JvmHalfArray || severalQueriesAcrossTheCache) {
+            HeadRowsAttention.run(loop, a(q), keysOrValues(k), keysOrValues(v), a(out), probs, heads, headDim,
                     tq, tk, qPosition, causal);
             return;
         }

@@ -130,11 +130,13 @@ class KernelConformanceTest {
         Random r = new Random(13);
         // heads, headDim, tq, tk, qPosition, causal: a decoder step, a prompt, an encoder, odd sizes,
         // the hypotheses of a beam over one window (queries in groups of two to five, and the rest),
-        // a word alignment's tokens over a 30 s window, and a draft checked after a prompt.
+        // a word alignment's tokens over a 30 s window, a draft checked after a prompt, and a
+        // prompt over a short window.
         int[][] cases = {{1, 1, 1, 1, 0, 1}, {6, 64, 1, 9, 8, 1}, {6, 64, 5, 12, 7, 1}, {4, 7, 3, 3, 0, 0},
                 {8, 64, 37, 37, 0, 1}, {6, 64, 150, 150, 0, 0}, {8, 64, 1, 1500, 0, 0}, {8, 64, 5, 1500, 0, 0},
                 {8, 64, 11, 301, 0, 0}, {8, 64, 4, 3, 0, 0}, {8, 64, 2, 17, 0, 0}, {8, 64, 3, 40, 0, 0},
-                {8, 64, 8, 65, 0, 0}, {8, 64, 23, 1500, 0, 0}, {6, 64, 20, 60, 40, 1}};
+                {8, 64, 8, 65, 0, 0}, {8, 64, 23, 1500, 0, 0}, {6, 64, 20, 60, 40, 1},
+                {8, 64, 100, 400, 0, 0}};
         for (int[] c : cases) {
             int heads = c[0], dim = c[1], tq = c[2], tk = c[3], pos = c[4];
             boolean causal = c[5] == 1;
