@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
  * per row, then {@code P V}; the head's keys and values are packed as weights for it. With few
  * queries (a decoder step) each query's scores are dot products over the cache and its output a
  * weighted sum of value rows ({@link AttentionRows}), per head, in parallel across heads. A
- * cache kept in f16, or several queries over a cross-attention cache, go through
+ * cache kept in f16, and non-causal attention with several queries (6 to 127), go through
  * {@link HeadRowsAttention}.
  */
 final class JvmAttention {

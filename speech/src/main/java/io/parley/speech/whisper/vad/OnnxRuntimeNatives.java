@@ -70,20 +70,23 @@ public final class OnnxRuntimeNatives {
     static Optional<Path> extract(Path cacheRoot) throws IOException {
         String platform = platform();
         long key = 17;
-        for (String library : LIBRARIES) {
-            Optional<JarEntry> entry = entry(platform, library);
+        long[] sizes = new long[LIBRARIES.size()];
+        for (int i = 0; i < sizes.length; i++) {
+            Optional<JarEntry> entry = entry(platform, LIBRARIES.get(i));
             if (entry.isEmpty() || entry.get().getCrc() < 0) {
                 return Optional.empty();
             }
+            sizes[i] = entry.get().getSize();
             key = 31 * key + entry.get().getCrc();
-            key = 31 * key + entry.get().getSize();
+            key = 31 * key + sizes[i];
         }
         Path dir = cacheRoot.resolve("onnxruntime-natives").resolve(platform + "-" + Long.toHexString(key));
         Files.createDirectories(dir);
-        for (String library : LIBRARIES) {
+        for (int i = 0; i < sizes.length; i++) {
+            String library = LIBRARIES.get(i);
             String file = System.mapLibraryName(library);
             Path target = dir.resolve(file);
-            long size = entry(platform, library).orElseThrow().getSize();
+            long size = sizes[i];
             if (Files.isRegularFile(target) && Files.size(target) == size) {
                 continue;
             }
