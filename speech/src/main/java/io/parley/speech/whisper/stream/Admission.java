@@ -42,7 +42,17 @@ final class Admission {
      */
     static final double FINAL_PASS_PER_ENCODING = 1.5;
 
+    private final double maxFinalUtilisation;
     private double perStream;
+
+    Admission() {
+        this(MAX_FINAL_UTILISATION);
+    }
+
+    /** @param maxFinalUtilisation the model's time final passes may take, at most, with a newcomer counted */
+    Admission(double maxFinalUtilisation) {
+        this.maxFinalUtilisation = maxFinalUtilisation;
+    }
     private volatile double estimated;
 
     /**
@@ -73,7 +83,7 @@ final class Admission {
         }
         double share = share();
         double projected = Math.max(finalUtilisation, share * open) + share;
-        if (projected > MAX_FINAL_UTILISATION) {
+        if (projected > maxFinalUtilisation) {
             return String.format(Locale.ROOT, "speech recognition is at capacity (%d streams; their finals take %.0f%%"
                     + " of the model's time, %.0f%% with one more); try again later", open,
                     100 * Math.max(finalUtilisation, share * open), 100 * projected);

@@ -38,7 +38,7 @@ public final class WhisperRecognizer implements SpeechRecognizer {
     private final DoubleAdder audioSeconds = new DoubleAdder();
     private final DoubleAdder computeSeconds = new DoubleAdder();
     private final PassStats passStats = new PassStats();
-    private final Admission capacity = new Admission();
+    private volatile Admission capacity = new Admission();
     private final LongAdder refused = new LongAdder();
     private final LongAdder shedByEnded = new LongAdder();
     private volatile boolean closed;
@@ -51,6 +51,15 @@ public final class WhisperRecognizer implements SpeechRecognizer {
     }
 
     /** Loads the configured model and Silero VAD. */
+    /**
+     * Admits streams up to this share of the model's time for finals, learning each stream's
+     * share again from nothing. For tests that study something other than admission on a shared
+     * recognizer: whether a newcomer is let in depends on how fast the host encodes.
+     */
+    synchronized void admitUpTo(double maxFinalUtilisation) {
+        capacity = new Admission(maxFinalUtilisation);
+    }
+
     public static WhisperRecognizer load(StreamingConfig config, Accelerator acc) {
         long t0 = System.nanoTime();
         try {
