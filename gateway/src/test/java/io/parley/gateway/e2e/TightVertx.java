@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 public final class TightVertx {
 
     public static final long MAX_EVENT_LOOP_MS = 300;
+    /** How often the checker looks: while a thread stays blocked, it reports again at this interval. */
+    public static final long CHECK_INTERVAL_MS = 50;
 
     private TightVertx() {
     }
@@ -23,7 +25,7 @@ public final class TightVertx {
         BlockedThreadWatch.install();
         return Vertx.vertx(new VertxOptions()
                 .setMaxEventLoopExecuteTime(MAX_EVENT_LOOP_MS).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
-                .setBlockedThreadCheckInterval(50).setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS)
+                .setBlockedThreadCheckInterval(CHECK_INTERVAL_MS).setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS)
                 .setWarningExceptionTime(MAX_EVENT_LOOP_MS).setWarningExceptionTimeUnit(TimeUnit.MILLISECONDS));
     }
 }
