@@ -72,15 +72,15 @@ public final class BlockedThreadWatch implements BeforeAllCallback, AfterAllCall
         if (reports.size() >= 3) {
             return true;
         }
-        String thread = null;
-        long before = -1;
+        String thread = null; // the previous report's thread, and how long it had been blocked
+        long before = 0;
         for (String r : reports) {
             java.util.regex.Matcher m = BLOCKED_FOR.matcher(r);
             if (!m.find()) {
                 return true;
             }
             long ms = Long.parseLong(m.group(2));
-            if (m.group(1).equals(thread) && before >= 0 && ms - before <= 2 * TightVertx.CHECK_INTERVAL_MS
+            if (m.group(1).equals(thread) && ms - before <= 2 * TightVertx.CHECK_INTERVAL_MS
                     && ms >= 2 * TightVertx.MAX_EVENT_LOOP_MS) {
                 return true;
             }

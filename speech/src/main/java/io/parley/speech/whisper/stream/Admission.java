@@ -44,6 +44,7 @@ final class Admission {
 
     private final double maxFinalUtilisation;
     private double perStream;
+    private volatile double estimated;
 
     Admission() {
         this(MAX_FINAL_UTILISATION);
@@ -53,7 +54,6 @@ final class Admission {
     Admission(double maxFinalUtilisation) {
         this.maxFinalUtilisation = maxFinalUtilisation;
     }
-    private volatile double estimated;
 
     /**
      * A full-window encoding takes {@code seconds} on this machine lately: until a share has been

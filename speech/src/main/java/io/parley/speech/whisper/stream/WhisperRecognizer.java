@@ -38,7 +38,8 @@ public final class WhisperRecognizer implements SpeechRecognizer {
     private final DoubleAdder audioSeconds = new DoubleAdder();
     private final DoubleAdder computeSeconds = new DoubleAdder();
     private final PassStats passStats = new PassStats();
-    private volatile Admission capacity = new Admission();
+    /** Read and replaced under this recognizer's lock only. */
+    private Admission capacity = new Admission();
     private final LongAdder refused = new LongAdder();
     private final LongAdder shedByEnded = new LongAdder();
     private volatile boolean closed;
@@ -50,7 +51,6 @@ public final class WhisperRecognizer implements SpeechRecognizer {
         this.runner = new ModelRunner(engine.model(), ModelRunner.lanesFor(engine.model()));
     }
 
-    /** Loads the configured model and Silero VAD. */
     /**
      * Admits streams up to this share of the model's time for finals, learning each stream's
      * share again from nothing. For tests that study something other than admission on a shared
@@ -60,6 +60,7 @@ public final class WhisperRecognizer implements SpeechRecognizer {
         capacity = new Admission(maxFinalUtilisation);
     }
 
+    /** Loads the configured model and Silero VAD. */
     public static WhisperRecognizer load(StreamingConfig config, Accelerator acc) {
         long t0 = System.nanoTime();
         try {
