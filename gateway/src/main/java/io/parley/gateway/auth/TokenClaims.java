@@ -14,10 +14,17 @@ public record TokenClaims(String room, Role role, long exp, long iat, String key
     /** The claim that makes an admin token good for every room. */
     public static final String ANY_ROOM = "*";
 
-    /** Whether this token opens {@code roomId} for {@code needed}, given tokens issued before {@code notBefore} are void. */
+    /**
+     * Whether this token opens {@code roomId} for {@code needed}, given that the room's tokens
+     * issued before {@code notBefore} are void (so that an id closed and made again never revives
+     * an old token). A server admin's token names no room, so no room's age voids it: minted
+     * before a room was made, it still opens it.
+     */
     public boolean opens(String roomId, Role needed, long notBefore) {
-        boolean roomMatches = room.equals(roomId) || (role == Role.ADMIN && room.equals(ANY_ROOM));
-        return roomMatches && role.allows(needed) && (iat == 0 || iat >= notBefore);
+        if (isServerAdmin()) {
+            return true;
+        }
+        return room.equals(roomId) && role.allows(needed) && (iat == 0 || iat >= notBefore);
     }
 
     public boolean isServerAdmin() {
