@@ -150,10 +150,10 @@ class WhisperModelTest {
         java.util.concurrent.atomic.AtomicInteger passes = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicInteger fed = new java.util.concurrent.atomic.AtomicInteger();
         io.parley.speech.whisper.decode.DecoderSteps direct = io.parley.speech.whisper.decode.DecoderSteps.direct(model);
-        WindowDecoder counted = decoder.withSteps((states, tokens, every) -> {
+        WindowDecoder counted = decoder.withSteps((states, tokens, wanted) -> {
             passes.incrementAndGet();
             tokens.forEach(t -> fed.addAndGet(t.length));
-            return direct.decode(states, tokens, every);
+            return direct.decode(states, tokens, wanted);
         });
         try (WhisperModel.Encoded enc = model.encode(mel, 3000)) {
             for (boolean timestamps : new boolean[]{true, false}) {
@@ -205,9 +205,9 @@ class WhisperModelTest {
     void aRetryAtAHigherTemperatureGoesOnFromThePromptFedOnce() {
         java.util.concurrent.atomic.AtomicInteger fed = new java.util.concurrent.atomic.AtomicInteger();
         io.parley.speech.whisper.decode.DecoderSteps direct = io.parley.speech.whisper.decode.DecoderSteps.direct(model);
-        WindowDecoder counted = decoder.withSteps((states, tokens, every) -> {
+        WindowDecoder counted = decoder.withSteps((states, tokens, wanted) -> {
             tokens.forEach(t -> fed.addAndGet(t.length));
-            return direct.decode(states, tokens, every);
+            return direct.decode(states, tokens, wanted);
         });
         int[] prompt = tokenizer.encode(" Sense and Sensibility, chapter two. Mrs. John Dashwood now installed herself"
                 + " mistress of Norland, and her mother and sisters-in-law were degraded to the condition of visitors.");
@@ -330,6 +330,73 @@ class WhisperModelTest {
                 assertClose("reused cache, next step", freshNext, model.decode(a, new int[]{tokenizer.encode(" And")[0]}), 1e-3);
             }
             assertThrows(IllegalStateException.class, () -> model.decode(used, prompt));
+        }
+    }
+
+    /**
+     * Logits asked for after chosen tokens of a pass are the rows that every position's logits
+     * give there, and a pass that asks for none but its last gives that row.
+     */
+    @Test
+    void logitsComeAfterTheTokensAskedFor() {
+        int[] tokens = fixture.ids("firstStep", "prompt");
+        int vocab = model.dims().vocab();
+        try (WhisperModel.Encoded enc = model.encode(mel, 3000);
+             WhisperModel.DecoderState everyState = model.newState(enc);
+             WhisperModel.DecoderState chosenState = model.newState(enc);
+             WhisperModel.DecoderState lastState = model.newState(enc)) {
+            float[] every = model.decode(List.of(everyState), List.of(tokens), null,
+                    new io.parley.speech.whisper.model.LogitRows[]{io.parley.speech.whisper.model.LogitRows.every()})[0];
+            assertEquals(tokens.length * vocab, every.length);
+            int first = 0;
+            int last = tokens.length - 1;
+            float[] chosen = model.decode(List.of(chosenState), List.of(tokens), null,
+                    new io.parley.speech.whisper.model.LogitRows[]{io.parley.speech.whisper.model.LogitRows.at(first, last)})[0];
+            assertEquals(2 * vocab, chosen.length);
+            assertClose("logits after the first token", java.util.Arrays.copyOfRange(every, 0, vocab),
+                    java.util.Arrays.copyOfRange(chosen, 0, vocab), 1e-4);
+            assertClose("logits after the last token", java.util.Arrays.copyOfRange(every, last * vocab, tokens.length * vocab),
+                    java.util.Arrays.copyOfRange(chosen, vocab, 2 * vocab), 1e-4);
+            assertClose("logits of a plain step", java.util.Arrays.copyOfRange(every, last * vocab, tokens.length * vocab),
+                    model.decode(lastState, tokens), 1e-4);
+            assertEquals(tokens.length, chosenState.length());
+        }
+        assertThrows(IllegalArgumentException.class, () -> io.parley.speech.whisper.model.LogitRows.at(2, 1));
+    }
+
+    /**
+     * With the language given, the previous text, the start of transcript and the task tokens go
+     * in one decoder pass: one pass fewer than when the language is read at the start of
+     * transcript, for the same tokens, language and no-speech probability.
+     */
+    @Test
+    void withTheLanguageGivenTheTokensBeforeTheTextGoInOnePass() {
+        java.util.concurrent.atomic.AtomicInteger passes = new java.util.concurrent.atomic.AtomicInteger();
+        io.parley.speech.whisper.decode.DecoderSteps direct = io.parley.speech.whisper.decode.DecoderSteps.direct(model);
+        WindowDecoder counted = decoder.withSteps((states, tokens, wanted) -> {
+            passes.incrementAndGet();
+            return direct.decode(states, tokens, wanted);
+        });
+        int[] prompt = tokenizer.encode(" Sense and Sensibility, chapter two.");
+        try (WhisperModel.Encoded enc = model.encode(mel, 3000)) {
+            for (int[] p : List.of(new int[0], prompt)) {
+                for (boolean timestamps : new boolean[]{true, false}) {
+                    DecodingOptions auto = DecodingOptions.defaults().withTemperatures(List.of(0.0))
+                            .withTimestamps(timestamps).withPrompt(p);
+                    passes.set(0);
+                    DecodingResult detected = counted.decode(enc, auto, new java.util.Random(0));
+                    int detectedPasses = passes.get();
+                    passes.set(0);
+                    DecodingResult given = counted.decode(enc, auto.withLanguage("en"), new java.util.Random(0));
+                    String what = "prompt " + p.length + ", timestamps " + timestamps;
+                    assertEquals("en", detected.language(), what);
+                    assertEquals("en", given.language(), what);
+                    assertEquals(java.util.Arrays.toString(detected.tokens()), java.util.Arrays.toString(given.tokens()), what);
+                    assertEquals(detected.noSpeechProb(), given.noSpeechProb(), 1e-4, what);
+                    assertEquals(detected.avgLogProb(), given.avgLogProb(), 1e-4, what);
+                    assertEquals(detectedPasses - 1, passes.get(), what);
+                }
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.parley.speech.whisper.decode;
 
+import io.parley.speech.whisper.model.LogitRows;
 import io.parley.speech.whisper.model.WhisperModel;
 
 import java.util.List;
@@ -13,24 +14,21 @@ import java.util.List;
 public interface DecoderSteps {
 
     /**
-     * Feeds each sequence its tokens and returns, per sequence, the logits after its last one; with
-     * {@code everyPosition}, after every one of its tokens, one row of the vocabulary after another
-     * (a draft checked in one pass).
+     * Feeds each sequence its tokens and returns, per sequence, the logits after those of its
+     * tokens that {@code wanted} names (the same for every sequence), one row of the vocabulary
+     * after another: its last one for a step, every one for a draft checked in one pass.
      */
-    float[][] decode(List<WhisperModel.DecoderState> states, List<int[]> tokens, boolean everyPosition);
+    float[][] decode(List<WhisperModel.DecoderState> states, List<int[]> tokens, LogitRows wanted);
 
     /** The model itself, one call at a time. */
     static DecoderSteps direct(WhisperModel model) {
-        return (states, tokens, everyPosition) -> model.decode(states, tokens, null, everyPosition(states.size(), everyPosition));
+        return (states, tokens, wanted) -> model.decode(states, tokens, null, alike(states.size(), wanted));
     }
 
-    /** The model's per-sequence flags for a call where all sequences are alike. */
-    static boolean[] everyPosition(int sequences, boolean every) {
-        if (!every) {
-            return null;
-        }
-        boolean[] all = new boolean[sequences];
-        java.util.Arrays.fill(all, true);
+    /** The model's per-sequence choice for a call where all sequences are alike. */
+    static LogitRows[] alike(int sequences, LogitRows wanted) {
+        LogitRows[] all = new LogitRows[sequences];
+        java.util.Arrays.fill(all, wanted);
         return all;
     }
 }

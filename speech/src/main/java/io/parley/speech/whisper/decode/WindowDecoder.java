@@ -1,5 +1,6 @@
 package io.parley.speech.whisper.decode;
 
+import io.parley.speech.whisper.model.LogitRows;
 import io.parley.speech.whisper.model.WhisperConfig;
 import io.parley.speech.whisper.model.WhisperModel;
 import io.parley.speech.whisper.text.WhisperTokenizer;
@@ -43,7 +44,7 @@ public final class WindowDecoder {
     }
 
     private float[] step(WhisperModel.DecoderState state, int[] tokens) {
-        return steps.decode(List.of(state), List.of(tokens), false)[0];
+        return steps.decode(List.of(state), List.of(tokens), LogitRows.last())[0];
     }
 
     /** The tokens before the start of transcript: the previous text, at most half the context. */
@@ -60,10 +61,15 @@ public final class WindowDecoder {
 
     /** Logits at the start-of-transcript token: language identification and no-speech probability. */
     private float[] startOfTranscript(WhisperModel.DecoderState state, int[] prompt) {
+        return step(state, startOfTranscriptTokens(prompt));
+    }
+
+    /** The previous text, then the start of transcript. */
+    private int[] startOfTranscriptTokens(int[] prompt) {
         int[] prefix = previousText(prompt);
         int[] tokens = Arrays.copyOf(prefix, prefix.length + 1);
         tokens[prefix.length] = tokenizer.sot;
-        return step(state, tokens);
+        return tokens;
     }
 
     public LanguageProbabilities detectLanguage(WhisperModel.Encoded encoded) {
@@ -121,16 +127,36 @@ public final class WindowDecoder {
     }
 
     private Start start(WhisperModel.DecoderState state, DecodingOptions options) {
-        float[] sotLogits = startOfTranscript(state, options.prompt());
-        double noSpeech = softmax(sotLogits, tokenizer.noSpeech);
-        String language = options.language();
         boolean multilingual = model.dims().multilingual();
-        if (language == null) {
-            language = multilingual
-                    ? options.languageChoice().choose(LanguageProbabilities.of(sotLogits, tokenizer.languages())) : "en";
+        String language = options.language() != null ? options.language() : multilingual ? null : "en";
+        if (language != null) {
+            // Every token up to the text is known: the previous text, the start of transcript and
+            // the task tokens go in one pass, read at the start of transcript (no-speech) and at
+            // the end. Fed apart they cost a decoder pass more per window.
+            int[] before = startOfTranscriptTokens(options.prompt());
+            int[] rest = afterStart(language, options);
+            int[] tokens = Arrays.copyOf(before, before.length + rest.length);
+            System.arraycopy(rest, 0, tokens, before.length, rest.length);
+            int sot = before.length - 1;
+            float[] rows = steps.decode(List.of(state), List.of(tokens),
+                    rest.length == 0 ? LogitRows.last() : LogitRows.at(sot, tokens.length - 1))[0];
+            int vocab = model.dims().vocab();
+            float[] sotLogits = Arrays.copyOfRange(rows, 0, vocab);
+            float[] logits = rest.length == 0 ? sotLogits : Arrays.copyOfRange(rows, vocab, 2 * vocab);
+            return new Start(state.length(), logits, language, softmax(sotLogits, tokenizer.noSpeech));
         }
+        // The language is read at the start of transcript, before the task tokens that name it.
+        float[] sotLogits = startOfTranscript(state, options.prompt());
+        language = options.languageChoice().choose(LanguageProbabilities.of(sotLogits, tokenizer.languages()));
+        int[] rest = afterStart(language, options);
+        float[] logits = rest.length == 0 ? sotLogits : step(state, rest);
+        return new Start(state.length(), logits, language, softmax(sotLogits, tokenizer.noSpeech));
+    }
+
+    /** The tokens between the start of transcript and the text: language, task, timestamps rule, forced prefix. */
+    private int[] afterStart(String language, DecodingOptions options) {
         List<Integer> rest = new ArrayList<>();
-        if (multilingual) {
+        if (model.dims().multilingual()) {
             rest.add(tokenizer.language(language));
             rest.add(options.task() == Task.TRANSLATE ? tokenizer.translate : tokenizer.transcribe);
         }
@@ -141,8 +167,7 @@ public final class WindowDecoder {
         for (int t : options.prefix()) {
             rest.add(t);
         }
-        float[] logits = rest.isEmpty() ? sotLogits : step(state, rest.stream().mapToInt(Integer::intValue).toArray());
-        return new Start(state.length(), logits, language, noSpeech);
+        return rest.stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** One attempt at {@code temperature}, from {@code start} (the state holds exactly its tokens). */
@@ -271,7 +296,7 @@ public final class WindowDecoder {
             fed = new int[proposal.length + 1];
             fed[0] = next;
             System.arraycopy(proposal, 0, fed, 1, proposal.length);
-            rows = steps.decode(List.of(state), List.of(fed), proposal.length > 0)[0];
+            rows = steps.decode(List.of(state), List.of(fed), LogitRows.lastOrEvery(proposal.length > 0))[0];
             row = 0;
         }
         return h;
@@ -372,7 +397,7 @@ public final class WindowDecoder {
                 for (int t : tokens) {
                     feed.add(new int[]{t});
                 }
-                logits = new ArrayList<>(List.of(steps.decode(active, feed, false)));
+                logits = new ArrayList<>(List.of(steps.decode(active, feed, LogitRows.last())));
                 beams = next;
             }
             if (finished.size() < wanted) {

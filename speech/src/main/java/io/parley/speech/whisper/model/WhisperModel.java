@@ -452,13 +452,13 @@ public final class WhisperModel implements AutoCloseable {
     }
 
     /**
-     * {@link #decode(List, List, CrossAttention[])}, where each sequence {@code i} with
-     * {@code everyPosition[i]} gets the logits after every one of its tokens, one row of
-     * {@code vocab} after another, instead of after its last only: a greedy decoder checks a whole
-     * draft of tokens in one pass with them.
+     * {@link #decode(List, List, CrossAttention[])}, where each sequence {@code i} gets the logits
+     * after those of its tokens that {@code wanted[i]} names, one row of {@code vocab} after
+     * another, instead of after its last only (a null array or entry): a greedy decoder checks a
+     * whole draft of tokens in one pass with them.
      */
     public float[][] decode(List<DecoderState> states, List<int[]> tokens, CrossAttention[] crossAttention,
-                            boolean[] everyPosition) {
+                            LogitRows[] wanted) {
         int d = dims.width();
         int b = states.size();
         int[] rowStart = new int[b + 1];
@@ -474,10 +474,12 @@ public final class WhisperModel implements AutoCloseable {
             rowStart[i + 1] = rowStart[i] + n;
         }
         int rows = rowStart[b];
+        int[][] outRowsOf = new int[b][];
         int[] outStart = new int[b + 1];
         for (int i = 0; i < b; i++) {
-            boolean every = everyPosition != null && everyPosition[i];
-            outStart[i + 1] = outStart[i] + (every ? rowStart[i + 1] - rowStart[i] : 1);
+            LogitRows asked = wanted == null || wanted[i] == null ? LogitRows.last() : wanted[i];
+            outRowsOf[i] = asked.of(rowStart[i + 1] - rowStart[i]);
+            outStart[i + 1] = outStart[i] + outRowsOf[i].length;
         }
         int outRows = outStart[b];
         int maxT = 0;
@@ -551,10 +553,18 @@ public final class WhisperModel implements AutoCloseable {
                 linear(mlp, layer.fc2, h, rows);
                 acc.add(x, h, rows * d);
             }
-            // Logits of each sequence's last position (of all of them, where asked).
+            // Logits of each sequence's wanted positions (its last, by default): runs of
+            // consecutive positions are copied at once.
             for (int i = 0; i < b; i++) {
-                int count = outStart[i + 1] - outStart[i];
-                acc.copy(x, (rowStart[i + 1] - count) * d, last, outStart[i] * d, count * d);
+                int[] own = outRowsOf[i];
+                for (int r = 0; r < own.length; ) {
+                    int run = 1;
+                    while (r + run < own.length && own[r + run] == own[r] + run) {
+                        run++;
+                    }
+                    acc.copy(x, (rowStart[i] + own[r]) * d, last, (outStart[i] + r) * d, run * d);
+                    r += run;
+                }
             }
             acc.layerNorm(last, decoderNorm.gamma, decoderNorm.beta, last, outRows, d, LN_EPS);
             acc.matmul(last, logitProjection, null, logits, outRows);

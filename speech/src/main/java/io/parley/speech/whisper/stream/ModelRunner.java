@@ -2,6 +2,7 @@ package io.parley.speech.whisper.stream;
 
 import io.parley.speech.recognizer.RecognizerException;
 import io.parley.speech.whisper.WhisperEngine;
+import io.parley.speech.whisper.model.LogitRows;
 import io.parley.speech.whisper.model.WhisperModel;
 
 import java.util.ArrayList;
@@ -96,7 +97,7 @@ final class ModelRunner implements AutoCloseable {
         Account account();
     }
 
-    private record Step(List<WhisperModel.DecoderState> states, List<int[]> tokens, boolean everyPosition,
+    private record Step(List<WhisperModel.DecoderState> states, List<int[]> tokens, LogitRows wanted,
                         Account account, CompletableFuture<float[][]> done) implements Job {
     }
 
@@ -172,11 +173,11 @@ final class ModelRunner implements AutoCloseable {
 
     /**
      * Decoder steps for {@code states}, batched with those of other streams. Blocks until done.
-     * With {@code everyPosition}, the logits after every token fed, not only the last.
+     * The logits come after the tokens {@code wanted} names, for every sequence of the call.
      */
     float[][] decode(List<WhisperModel.DecoderState> states, List<int[]> tokens, Account account,
-                     boolean everyPosition) {
-        return run(new Step(List.copyOf(states), List.copyOf(tokens), everyPosition, account,
+                     LogitRows wanted) {
+        return run(new Step(List.copyOf(states), List.copyOf(tokens), wanted, account,
                 new CompletableFuture<>()));
     }
 
@@ -394,13 +395,13 @@ final class ModelRunner implements AutoCloseable {
             long t0 = System.nanoTime();
             float[][] logits;
             try {
-                boolean[] everyPosition = new boolean[states.size()];
+                LogitRows[] wanted = new LogitRows[states.size()];
                 int at = 0;
                 for (Step s : batch) {
-                    Arrays.fill(everyPosition, at, at + s.states().size(), s.everyPosition());
+                    Arrays.fill(wanted, at, at + s.states().size(), s.wanted());
                     at += s.states().size();
                 }
-                logits = model.decode(states, tokens, null, everyPosition);
+                logits = model.decode(states, tokens, null, wanted);
             } catch (RuntimeException e) {
                 batch.forEach(s -> s.done().completeExceptionally(e));
                 throw e;

@@ -67,7 +67,7 @@ final class WindowPasses {
         this.hints = hints;
         this.englishFromSpeech = englishFromSpeech;
         this.stats = stats;
-        this.decoder = engine.decoder().withSteps((states, tokens, every) -> runner.decode(states, tokens, account, every));
+        this.decoder = engine.decoder().withSteps((states, tokens, wanted) -> runner.decode(states, tokens, account, wanted));
     }
 
     /**
