@@ -365,6 +365,43 @@ class WhisperModelTest {
     }
 
     /**
+     * Sequences batched into one pass, each asking for other rows (chosen ones, every one, its
+     * last), get what each gets alone: the batched passes of several live streams.
+     */
+    @Test
+    void batchedSequencesGetTheRowsEachAskedFor() {
+        int[] all = fixture.ids("firstStep", "prompt");
+        int vocab = model.dims().vocab();
+        List<int[]> tokens = List.of(all, java.util.Arrays.copyOf(all, 3), java.util.Arrays.copyOfRange(all, 1, all.length));
+        io.parley.speech.whisper.model.LogitRows[] wanted = {
+                io.parley.speech.whisper.model.LogitRows.at(0, 2, all.length - 1),
+                io.parley.speech.whisper.model.LogitRows.every(),
+                io.parley.speech.whisper.model.LogitRows.last()};
+        try (WhisperModel.Encoded enc = model.encode(mel, 3000)) {
+            List<WhisperModel.DecoderState> batch = List.of(model.newState(enc), model.newState(enc), model.newState(enc));
+            float[][] together = model.decode(batch, tokens, null, wanted);
+            for (int i = 0; i < tokens.size(); i++) {
+                try (WhisperModel.DecoderState alone = model.newState(enc)) {
+                    float[] every = model.decode(List.of(alone), List.of(tokens.get(i)), null,
+                            new io.parley.speech.whisper.model.LogitRows[]{io.parley.speech.whisper.model.LogitRows.every()})[0];
+                    int[] rows = switch (i) {
+                        case 0 -> new int[]{0, 2, all.length - 1};
+                        case 1 -> new int[]{0, 1, 2};
+                        default -> new int[]{tokens.get(i).length - 1};
+                    };
+                    assertEquals(rows.length * vocab, together[i].length, "sequence " + i);
+                    for (int r = 0; r < rows.length; r++) {
+                        assertClose("sequence " + i + ", row " + rows[r],
+                                java.util.Arrays.copyOfRange(every, rows[r] * vocab, (rows[r] + 1) * vocab),
+                                java.util.Arrays.copyOfRange(together[i], r * vocab, (r + 1) * vocab), 1e-3);
+                    }
+                }
+            }
+            batch.forEach(WhisperModel.DecoderState::close);
+        }
+    }
+
+    /**
      * With the language given, the previous text, the start of transcript and the task tokens go
      * in one decoder pass: one pass fewer than when the language is read at the start of
      * transcript, for the same tokens, language and no-speech probability.
