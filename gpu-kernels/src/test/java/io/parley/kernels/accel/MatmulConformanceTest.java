@@ -18,8 +18,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Every backend's matrix product against the reference kernel, for each storage type, on shapes
- * that hit every edge: one row (a decoder step), a few rows (batched steps), sizes that are not
- * multiples of any vector width or tile, and Whisper's own 1500 x 384 x 384.
+ * that hit every edge: one row (a decoder step), a few rows (batched steps), a prompt's rows
+ * split among threads, sizes that are not multiples of any vector width or tile, and Whisper's
+ * own 1500 x 384 x 384.
  *
  * <p>Tolerance, the same for all three storage types because every backend widens the weights
  * exactly and accumulates in f32, only in another order: per output,
@@ -31,7 +32,7 @@ class MatmulConformanceTest {
 
     static final int[][] SHAPES = {
             {1, 1, 1}, {1, 7, 1}, {7, 7, 7}, {1, 384, 1536}, {3, 384, 100}, {4, 65, 49},
-            {5, 65, 49}, {8, 130, 97}, {9, 65, 49}, {33, 257, 131}, {97, 129, 47}, {1500, 384, 384},
+            {5, 65, 49}, {8, 130, 97}, {9, 65, 49}, {33, 257, 131}, {97, 129, 47}, {130, 200, 150}, {1500, 384, 384},
     };
 
     static List<Arguments> cases() {
