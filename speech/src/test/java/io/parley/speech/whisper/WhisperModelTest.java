@@ -345,12 +345,12 @@ class WhisperModelTest {
              WhisperModel.DecoderState everyState = model.newState(enc);
              WhisperModel.DecoderState chosenState = model.newState(enc);
              WhisperModel.DecoderState lastState = model.newState(enc)) {
-            float[] every = model.decode(List.of(everyState), List.of(tokens), null,
+            float[] every = model.decode(List.of(everyState), List.of(tokens),
                     new io.parley.speech.whisper.model.LogitRows[]{io.parley.speech.whisper.model.LogitRows.every()})[0];
             assertEquals(tokens.length * vocab, every.length);
             int first = 0;
             int last = tokens.length - 1;
-            float[] chosen = model.decode(List.of(chosenState), List.of(tokens), null,
+            float[] chosen = model.decode(List.of(chosenState), List.of(tokens),
                     new io.parley.speech.whisper.model.LogitRows[]{io.parley.speech.whisper.model.LogitRows.at(first, last)})[0];
             assertEquals(2 * vocab, chosen.length);
             assertClose("logits after the first token", java.util.Arrays.copyOfRange(every, 0, vocab),
@@ -379,10 +379,10 @@ class WhisperModelTest {
                 io.parley.speech.whisper.model.LogitRows.last()};
         try (WhisperModel.Encoded enc = model.encode(mel, 3000)) {
             List<WhisperModel.DecoderState> batch = List.of(model.newState(enc), model.newState(enc), model.newState(enc));
-            float[][] together = model.decode(batch, tokens, null, wanted);
+            float[][] together = model.decode(batch, tokens, wanted);
             for (int i = 0; i < tokens.size(); i++) {
                 try (WhisperModel.DecoderState alone = model.newState(enc)) {
-                    float[] every = model.decode(List.of(alone), List.of(tokens.get(i)), null,
+                    float[] every = model.decode(List.of(alone), List.of(tokens.get(i)),
                             new io.parley.speech.whisper.model.LogitRows[]{io.parley.speech.whisper.model.LogitRows.every()})[0];
                     int[] rows = switch (i) {
                         case 0 -> new int[]{0, 2, all.length - 1};
@@ -398,6 +398,42 @@ class WhisperModelTest {
                 }
             }
             batch.forEach(WhisperModel.DecoderState::close);
+        }
+    }
+
+    /**
+     * A pass read for its cross-attention (word alignment) stops after the last layer's
+     * cross-attention and computes no logits, yet leaves the cache as a full pass does: decoding
+     * goes on from it as from a state fed normally. Each head asked for comes back alone, its
+     * rows a softmax over the window.
+     */
+    @Test
+    void aPassReadForItsAttentionLeavesTheCacheWhole() {
+        int[] tokens = fixture.ids("firstStep", "prompt");
+        int[] next = {tokenizer.encode(" And")[0]};
+        int[][] heads = {{3, 1}, {5, 6}, {4, 2}};
+        try (WhisperModel.Encoded enc = model.encode(mel, 3000);
+             WhisperModel.DecoderState read = model.newState(enc);
+             WhisperModel.DecoderState fed = model.newState(enc);
+             WhisperModel.DecoderState one = model.newState(enc)) {
+            WhisperModel.CrossAttention att = model.crossAttention(read, tokens, heads);
+            model.decode(fed, tokens);
+            assertEquals(fed.length(), read.length());
+            assertClose("logits after a pass read for its attention", model.decode(fed, next), model.decode(read, next), 1e-4);
+            assertEquals(heads.length, att.weights().length);
+            for (float[] w : att.weights()) {
+                assertEquals(tokens.length * att.positions(), w.length);
+                for (int i = 0; i < tokens.length; i++) {
+                    double sum = 0;
+                    for (int j = 0; j < att.positions(); j++) {
+                        sum += w[i * att.positions() + j];
+                    }
+                    assertEquals(1.0, sum, 1e-3, "a row of weights is a softmax");
+                }
+            }
+            float[] alone = model.crossAttention(one, tokens, new int[][]{heads[1]}).weights()[0];
+            assertClose("one head asked for alone", att.weights()[1], alone, 1e-6);
+            assertThrows(IllegalArgumentException.class, () -> model.crossAttention(one, tokens, new int[][]{{6, 0}}));
         }
     }
 

@@ -79,19 +79,17 @@ public final class WordAligner {
         prompt.addAll(textTokens);
         prompt.add(tokenizer.eot);
         int[] tokens = prompt.stream().mapToInt(Integer::intValue).toArray();
-        WhisperModel.CrossAttention[] captured = new WhisperModel.CrossAttention[1];
+        WhisperModel.CrossAttention att;
         try (WhisperModel.DecoderState state = model.newState(encoded)) {
-            model.decode(List.of(state), List.of(tokens), captured);
+            att = model.crossAttention(state, tokens, heads);
         }
-        WhisperModel.CrossAttention att = captured[0];
         int positions = Math.max(1, Math.min(att.positions(), frames / 2));
         int n = att.tokens();
         float[][] matrix = new float[n][positions];
-        for (int[] lh : heads) {
-            float[] w = att.perLayer()[lh[0]];
+        for (float[] w : att.weights()) {
             float[][] head = new float[n][positions];
             for (int i = 0; i < n; i++) {
-                int row = (lh[1] * n + i) * att.positions();
+                int row = i * att.positions();
                 double sum = 0;
                 for (int j = 0; j < positions; j++) {
                     sum += w[row + j];

@@ -22,7 +22,7 @@ public interface DecoderSteps {
 
     /** The model itself, one call at a time. */
     static DecoderSteps direct(WhisperModel model) {
-        return (states, tokens, wanted) -> model.decode(states, tokens, null, alike(states.size(), wanted));
+        return (states, tokens, wanted) -> model.decode(states, tokens, alike(states.size(), wanted));
     }
 
     /** The model's per-sequence choice for a call where all sequences are alike. */

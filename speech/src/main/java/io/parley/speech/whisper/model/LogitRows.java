@@ -7,12 +7,14 @@ import java.util.Arrays;
  * costliest rows of a pass (a product with the whole vocabulary), so a pass asks only for those
  * it reads: after its last token (a step), after every token (a draft checked in one pass), or
  * after a few chosen ones (the previous text, the start of transcript and the task tokens fed
- * together, read at the start of transcript and at the end).
+ * together, read at the start of transcript and at the end), or after none (a pass read for its
+ * attention).
  */
 public final class LogitRows {
 
     private static final LogitRows LAST = new LogitRows(null, false);
     private static final LogitRows EVERY = new LogitRows(null, true);
+    private static final LogitRows NONE = new LogitRows(new int[0], false);
 
     /** Chosen indices into the tokens fed, ascending; null for the last or every one. */
     private final int[] chosen;
@@ -31,6 +33,11 @@ public final class LogitRows {
     /** After every token, in order. */
     public static LogitRows every() {
         return EVERY;
+    }
+
+    /** None: a pass fed for its cache or read for its attention. */
+    public static LogitRows none() {
+        return NONE;
     }
 
     /** After the tokens at these indices of those fed (ascending, no repeats). */
@@ -61,7 +68,7 @@ public final class LogitRows {
         if (chosen == null) {
             return new int[]{fed - 1};
         }
-        if (chosen[chosen.length - 1] >= fed) {
+        if (chosen.length > 0 && chosen[chosen.length - 1] >= fed) {
             throw new IllegalArgumentException("logits asked after token " + chosen[chosen.length - 1]
                     + " of a pass that feeds " + fed);
         }
@@ -70,6 +77,6 @@ public final class LogitRows {
 
     @Override
     public String toString() {
-        return every ? "every" : chosen == null ? "last" : "at" + Arrays.toString(chosen);
+        return every ? "every" : chosen == null ? "last" : chosen.length == 0 ? "none" : "at" + Arrays.toString(chosen);
     }
 }

@@ -435,30 +435,50 @@ public final class WhisperModel implements AutoCloseable {
         return acc.keyValueCache(fused, offset, 2 * d, t, d);
     }
 
-    /** Cross-attention weights of a pass, per layer: {@code heads x tokens x positions}. */
-    public record CrossAttention(int tokens, int positions, float[][] perLayer) {
+    /**
+     * Cross-attention weights of chosen heads over a pass: {@code weights[i]} belongs to head
+     * {@code heads[i]} ({layer, head}), {@code tokens x positions}.
+     */
+    public record CrossAttention(int tokens, int positions, int[][] heads, float[][] weights) {
     }
 
     /**
      * Feeds tokens to several sequences at once and returns, for each, the logits after its last
-     * token. Each sequence's tokens go after those already in its cache. The sequences' matrix
-     * products run as one; attention runs per sequence, over its own cache and window.
-     *
-     * @param crossAttention if not null, receives the cross-attention weights of the first
-     *                       sequence (for word alignment)
+     * token, or after those of its tokens that {@code wanted[i]} names, one row of {@code vocab}
+     * after another (a null array or entry: the last only). Each sequence's tokens go after those
+     * already in its cache. The sequences' matrix products run as one; attention runs per
+     * sequence, over its own cache and window. A greedy decoder checks a whole draft of tokens in
+     * one pass with every row's logits.
      */
-    public float[][] decode(List<DecoderState> states, List<int[]> tokens, CrossAttention[] crossAttention) {
-        return decode(states, tokens, crossAttention, null);
+    public float[][] decode(List<DecoderState> states, List<int[]> tokens, LogitRows[] wanted) {
+        return pass(states, tokens, wanted, null, null);
     }
 
     /**
-     * {@link #decode(List, List, CrossAttention[])}, where each sequence {@code i} gets the logits
-     * after those of its tokens that {@code wanted[i]} names, one row of {@code vocab} after
-     * another, instead of after its last only (a null array or entry): a greedy decoder checks a
-     * whole draft of tokens in one pass with them.
+     * Feeds {@code tokens} to {@code state} for the cross-attention weights of {@code heads}
+     * ({layer, head} pairs): word alignment. No logits are computed, nor anything after the last
+     * layer's cross-attention.
      */
-    public float[][] decode(List<DecoderState> states, List<int[]> tokens, CrossAttention[] crossAttention,
-                            LogitRows[] wanted) {
+    public CrossAttention crossAttention(DecoderState state, int[] tokens, int[][] heads) {
+        for (int[] head : heads) {
+            if (head.length != 2 || head[0] < 0 || head[0] >= decoderLayers.length || head[1] < 0
+                    || head[1] >= dims.heads()) {
+                throw new IllegalArgumentException("no cross-attention head " + java.util.Arrays.toString(head) + " in a model of "
+                        + decoderLayers.length + " layers of " + dims.heads() + " heads");
+            }
+        }
+        float[][] weights = new float[heads.length][];
+        pass(List.of(state), List.of(tokens), new LogitRows[]{LogitRows.none()}, heads, weights);
+        return new CrossAttention(tokens.length, state.encoded.positions, heads, weights);
+    }
+
+    /**
+     * {@link #decode}, and where {@code captureHeads} is not null, the first sequence's
+     * cross-attention weights of those heads into {@code captured}. Where no sequence wants
+     * logits, the last layer stops after its cross-attention: what follows feeds only the logits.
+     */
+    private float[][] pass(List<DecoderState> states, List<int[]> tokens, LogitRows[] wanted,
+                           int[][] captureHeads, float[][] captured) {
         int d = dims.width();
         int b = states.size();
         int[] rowStart = new int[b + 1];
@@ -491,8 +511,8 @@ public final class WhisperModel implements AutoCloseable {
              DeviceArray q = acc.allocate(rows * d); DeviceArray att = acc.allocate(rows * d);
              DeviceArray qOne = acc.allocate(rows * d); DeviceArray attOne = acc.allocate(rows * d);
              DeviceArray probs = acc.allocate(dims.heads() * rows * maxT);
-             DeviceArray mlp = acc.allocate(rows * 4 * d); DeviceArray last = acc.allocate(outRows * d);
-             DeviceArray logits = acc.allocate(outRows * dims.vocab())) {
+             DeviceArray mlp = acc.allocate(rows * 4 * d); DeviceArray last = acc.allocate(Math.max(1, outRows) * d);
+             DeviceArray logits = acc.allocate(Math.max(1, outRows) * dims.vocab())) {
             for (int i = 0; i < b; i++) {
                 int n = rowStart[i + 1] - rowStart[i];
                 try (DeviceArray emb = acc.allocate(n * d)) {
@@ -525,7 +545,7 @@ public final class WhisperModel implements AutoCloseable {
                 // pass over its keys and values serves all their queries.
                 for (int i = 0; i < b; ) {
                     DecoderState s = states.get(i);
-                    boolean wantWeights = i == 0 && crossAttention != null;
+                    boolean wantWeights = i == 0 && captureHeads != null;
                     int j = i + 1;
                     while (!wantWeights && j < b && states.get(j).encoded == s.encoded) {
                         j++;
@@ -535,15 +555,21 @@ public final class WhisperModel implements AutoCloseable {
                     acc.attention(qOne, s.encoded.crossK[l], s.encoded.crossV[l], attOne, probs, dims.heads(),
                             dims.headDim(), n, s.encoded.positions, 0, false);
                     if (wantWeights) {
-                        float[] weights = new float[dims.heads() * n * s.encoded.positions];
-                        acc.read(probs, 0, weights, 0, weights.length);
-                        if (crossAttention[0] == null) {
-                            crossAttention[0] = new CrossAttention(n, s.encoded.positions, new float[decoderLayers.length][]);
+                        // Only the heads asked for leave the device: a layer's weights are
+                        // heads x tokens x positions, one head's block after another.
+                        int block = n * s.encoded.positions;
+                        for (int c = 0; c < captureHeads.length; c++) {
+                            if (captureHeads[c][0] == l) {
+                                captured[c] = new float[block];
+                                acc.read(probs, captureHeads[c][1] * block, captured[c], 0, block);
+                            }
                         }
-                        crossAttention[0].perLayer()[l] = weights;
                     }
                     acc.copy(attOne, 0, att, rowStart[i] * d, n * d);
                     i = j;
+                }
+                if (outRows == 0 && l == decoderLayers.length - 1) {
+                    break; // the rest of the last layer feeds only the logits
                 }
                 linear(att, layer.crossOut, h, rows);
                 acc.add(x, h, rows * d);
@@ -566,12 +592,16 @@ public final class WhisperModel implements AutoCloseable {
                     r += run;
                 }
             }
-            acc.layerNorm(last, decoderNorm.gamma, decoderNorm.beta, last, outRows, d, LN_EPS);
-            acc.matmul(last, logitProjection, null, logits, outRows);
+            if (outRows > 0) {
+                acc.layerNorm(last, decoderNorm.gamma, decoderNorm.beta, last, outRows, d, LN_EPS);
+                acc.matmul(last, logitProjection, null, logits, outRows);
+            }
             for (int i = 0; i < b; i++) {
                 int count = outStart[i + 1] - outStart[i];
                 result[i] = new float[count * dims.vocab()];
-                acc.read(logits, outStart[i] * dims.vocab(), result[i], 0, count * dims.vocab());
+                if (count > 0) {
+                    acc.read(logits, outStart[i] * dims.vocab(), result[i], 0, count * dims.vocab());
+                }
                 states.get(i).length += rowStart[i + 1] - rowStart[i];
             }
         }

@@ -27,7 +27,7 @@ import java.util.logging.Logger;
  * compete for the cores one by one and their work can be merged:
  * <ul>
  *   <li>decoder steps of different streams, queued together, run as one batched pass
- *       ({@link WhisperModel#decode(List, List, WhisperModel.CrossAttention[])}): the weights
+ *       ({@link WhisperModel#decode(List, List, LogitRows[])}): the weights
  *       are read once for all of them, which is what a decoder step costs;</li>
  *   <li>encoder windows of the same length, queued together, run as one batched encoding;</li>
  *   <li>anything else (features, word alignment) runs as it comes.</li>
@@ -401,7 +401,7 @@ final class ModelRunner implements AutoCloseable {
                     Arrays.fill(wanted, at, at + s.states().size(), s.wanted());
                     at += s.states().size();
                 }
-                logits = model.decode(states, tokens, null, wanted);
+                logits = model.decode(states, tokens, wanted);
             } catch (RuntimeException e) {
                 batch.forEach(s -> s.done().completeExceptionally(e));
                 throw e;
