@@ -6,10 +6,12 @@ import io.parley.kernels.accel.MelSpec;
 import io.parley.kernels.jvm.JvmAccelerator;
 import io.parley.speech.audio.WavFile;
 import io.parley.speech.eval.EvaluationSet;
+import io.parley.speech.whisper.decode.DecoderSteps;
 import io.parley.speech.whisper.decode.DecodingOptions;
 import io.parley.speech.whisper.decode.DecodingResult;
 import io.parley.speech.whisper.decode.LanguageProbabilities;
 import io.parley.speech.whisper.decode.WindowDecoder;
+import io.parley.speech.whisper.model.LogitRows;
 import io.parley.speech.whisper.model.Precision;
 import io.parley.speech.whisper.model.WhisperConfig;
 import io.parley.speech.whisper.model.WhisperModel;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -56,7 +59,7 @@ class WhisperModelTest {
     /** The fixture clip in a 30 s window, zero-padded, as the reference script feeds it. */
     static float[] window(ReferenceFixture fixture) throws java.io.IOException {
         float[] audio = WavFile.read(EvaluationSet.locate().clip(fixture.clip).wav()).monoSamples();
-        return java.util.Arrays.copyOf(audio, 480_000);
+        return Arrays.copyOf(audio, 480_000);
     }
 
     /** Whisper's 3000 x 80 log-mel frames of a 30 s window, on {@code acc}. */
@@ -110,11 +113,11 @@ class WhisperModelTest {
         try (WhisperModel.Encoded enc = model.encode(mel, 3000)) {
             DecodingOptions greedy = DecodingOptions.defaults().withLanguage("en").withTemperatures(java.util.List.of(0.0));
             DecodingResult withTs = decoder.decode(enc, greedy, new java.util.Random(0));
-            assertEquals(java.util.Arrays.toString(fixture.ids("greedyTimestamps", "ids")),
-                    java.util.Arrays.toString(withTs.tokens()), "with timestamps");
+            assertEquals(Arrays.toString(fixture.ids("greedyTimestamps", "ids")),
+                    Arrays.toString(withTs.tokens()), "with timestamps");
             DecodingResult plain = decoder.decode(enc, greedy.withTimestamps(false), new java.util.Random(0));
-            assertEquals(java.util.Arrays.toString(fixture.ids("greedyNoTimestamps", "ids")),
-                    java.util.Arrays.toString(plain.tokens()), "without timestamps");
+            assertEquals(Arrays.toString(fixture.ids("greedyNoTimestamps", "ids")),
+                    Arrays.toString(plain.tokens()), "without timestamps");
             double noSpeech = ((Number) fixture.section("greedyTimestamps").get("noSpeechProb")).doubleValue();
             assertEquals(noSpeech, withTs.noSpeechProb(), 1e-4);
             System.out.println("greedy text: " + plain.text());
@@ -149,7 +152,7 @@ class WhisperModelTest {
     void aDraftIsCheckedManyTokensAtATimeAndChangesNothing() {
         java.util.concurrent.atomic.AtomicInteger passes = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicInteger fed = new java.util.concurrent.atomic.AtomicInteger();
-        io.parley.speech.whisper.decode.DecoderSteps direct = io.parley.speech.whisper.decode.DecoderSteps.direct(model);
+        DecoderSteps direct = DecoderSteps.direct(model);
         WindowDecoder counted = decoder.withSteps((states, tokens, wanted) -> {
             passes.incrementAndGet();
             tokens.forEach(t -> fed.addAndGet(t.length));
@@ -164,7 +167,7 @@ class WhisperModelTest {
                 DecodingResult plain = counted.decode(enc, greedy, new java.util.Random(0));
                 int plainPasses = passes.get();
                 int plainFed = fed.get();
-                String expected = java.util.Arrays.toString(plain.tokens());
+                String expected = Arrays.toString(plain.tokens());
                 List<String> drafts = List.of(plain.text(),
                         " And Mr. John Dashwood had then pleasure to consider how much there might be in his power to do for them.",
                         " And John Dashwood had then the leisure to consider how much there might be prudently in his power.",
@@ -173,7 +176,7 @@ class WhisperModelTest {
                     passes.set(0);
                     fed.set(0);
                     DecodingResult drafted = counted.decode(enc, greedy, new java.util.Random(0), tokenizer.encode(draft));
-                    assertEquals(expected, java.util.Arrays.toString(drafted.tokens()), "draft: " + draft);
+                    assertEquals(expected, Arrays.toString(drafted.tokens()), "draft: " + draft);
                     assertEquals(plain.avgLogProb(), drafted.avgLogProb(), 1e-3, "draft: " + draft);
                     System.out.printf("timestamps %s, draft \"%s\": %d passes over %d tokens (%d over %d without)%n",
                             timestamps, draft, passes.get(), fed.get(), plainPasses, plainFed);
@@ -204,7 +207,7 @@ class WhisperModelTest {
     @Test
     void aRetryAtAHigherTemperatureGoesOnFromThePromptFedOnce() {
         java.util.concurrent.atomic.AtomicInteger fed = new java.util.concurrent.atomic.AtomicInteger();
-        io.parley.speech.whisper.decode.DecoderSteps direct = io.parley.speech.whisper.decode.DecoderSteps.direct(model);
+        DecoderSteps direct = DecoderSteps.direct(model);
         WindowDecoder counted = decoder.withSteps((states, tokens, wanted) -> {
             tokens.forEach(t -> fed.addAndGet(t.length));
             return direct.decode(states, tokens, wanted);
@@ -226,7 +229,7 @@ class WhisperModelTest {
                             new java.util.Random(42));
                     int fedAlone = fed.get();
                     assertEquals(0.6, retried.temperature());
-                    assertEquals(java.util.Arrays.toString(alone.tokens()), java.util.Arrays.toString(retried.tokens()),
+                    assertEquals(Arrays.toString(alone.tokens()), Arrays.toString(retried.tokens()),
                             "prompt " + p.length + ", beam " + beam);
                     assertEquals(alone.avgLogProb(), retried.avgLogProb(), 1e-4);
                     // The greedy or beam attempt's own tokens are all it adds: the prompt went in once.
@@ -246,9 +249,9 @@ class WhisperModelTest {
             DecodingOptions plain = DecodingOptions.defaults().withLanguage("en").withTemperatures(java.util.List.of(0.0))
                     .withTimestamps(false);
             // The first eight tokens as greedy chose them, forced: the rest as greedy goes on.
-            int[] prefix = java.util.Arrays.copyOf(expected, 8);
+            int[] prefix = Arrays.copyOf(expected, 8);
             DecodingResult forced = decoder.decode(enc, plain.withPrefix(prefix), new java.util.Random(0));
-            assertEquals(java.util.Arrays.toString(expected), java.util.Arrays.toString(forced.tokens()));
+            assertEquals(Arrays.toString(expected), Arrays.toString(forced.tokens()));
             // A prefix greedy would not have chosen is kept as given, and the text goes on after it.
             int[] other = tokenizer.encode(" And Mrs. John Dashwood");
             DecodingResult steered = decoder.decode(enc, plain.withPrefix(other), new java.util.Random(0));
@@ -280,8 +283,8 @@ class WhisperModelTest {
     @Test
     void windowsEncodedTogetherAreEachAsIfEncodedAlone() {
         int frames = 1000;
-        float[] first = java.util.Arrays.copyOfRange(mel, 0, frames * 80);
-        float[] second = java.util.Arrays.copyOfRange(mel, frames * 80, 2 * frames * 80);
+        float[] first = Arrays.copyOfRange(mel, 0, frames * 80);
+        float[] second = Arrays.copyOfRange(mel, frames * 80, 2 * frames * 80);
         int[] prompt = fixture.ids("firstStep", "prompt");
         List<WhisperModel.Encoded> together = model.encode(List.of(first, second), frames);
         try {
@@ -307,7 +310,7 @@ class WhisperModelTest {
     @Test
     void reusedDecoderCachesBehaveAsFreshOnes() {
         int[] prompt = fixture.ids("firstStep", "prompt");
-        int[] longer = java.util.Arrays.copyOf(prompt, prompt.length + 6);
+        int[] longer = Arrays.copyOf(prompt, prompt.length + 6);
         for (int i = prompt.length; i < longer.length; i++) {
             longer[i] = tokenizer.encode(" the")[0];
         }
@@ -346,22 +349,22 @@ class WhisperModelTest {
              WhisperModel.DecoderState chosenState = model.newState(enc);
              WhisperModel.DecoderState lastState = model.newState(enc)) {
             float[] every = model.decode(List.of(everyState), List.of(tokens),
-                    new io.parley.speech.whisper.model.LogitRows[]{io.parley.speech.whisper.model.LogitRows.every()})[0];
+                    new LogitRows[]{LogitRows.every()})[0];
             assertEquals(tokens.length * vocab, every.length);
             int first = 0;
             int last = tokens.length - 1;
             float[] chosen = model.decode(List.of(chosenState), List.of(tokens),
-                    new io.parley.speech.whisper.model.LogitRows[]{io.parley.speech.whisper.model.LogitRows.at(first, last)})[0];
+                    new LogitRows[]{LogitRows.at(first, last)})[0];
             assertEquals(2 * vocab, chosen.length);
-            assertClose("logits after the first token", java.util.Arrays.copyOfRange(every, 0, vocab),
-                    java.util.Arrays.copyOfRange(chosen, 0, vocab), 1e-4);
-            assertClose("logits after the last token", java.util.Arrays.copyOfRange(every, last * vocab, tokens.length * vocab),
-                    java.util.Arrays.copyOfRange(chosen, vocab, 2 * vocab), 1e-4);
-            assertClose("logits of a plain step", java.util.Arrays.copyOfRange(every, last * vocab, tokens.length * vocab),
+            assertClose("logits after the first token", Arrays.copyOfRange(every, 0, vocab),
+                    Arrays.copyOfRange(chosen, 0, vocab), 1e-4);
+            assertClose("logits after the last token", Arrays.copyOfRange(every, last * vocab, tokens.length * vocab),
+                    Arrays.copyOfRange(chosen, vocab, 2 * vocab), 1e-4);
+            assertClose("logits of a plain step", Arrays.copyOfRange(every, last * vocab, tokens.length * vocab),
                     model.decode(lastState, tokens), 1e-4);
             assertEquals(tokens.length, chosenState.length());
         }
-        assertThrows(IllegalArgumentException.class, () -> io.parley.speech.whisper.model.LogitRows.at(2, 1));
+        assertThrows(IllegalArgumentException.class, () -> LogitRows.at(2, 1));
     }
 
     /**
@@ -372,18 +375,18 @@ class WhisperModelTest {
     void batchedSequencesGetTheRowsEachAskedFor() {
         int[] all = fixture.ids("firstStep", "prompt");
         int vocab = model.dims().vocab();
-        List<int[]> tokens = List.of(all, java.util.Arrays.copyOf(all, 3), java.util.Arrays.copyOfRange(all, 1, all.length));
-        io.parley.speech.whisper.model.LogitRows[] wanted = {
-                io.parley.speech.whisper.model.LogitRows.at(0, 2, all.length - 1),
-                io.parley.speech.whisper.model.LogitRows.every(),
-                io.parley.speech.whisper.model.LogitRows.last()};
+        List<int[]> tokens = List.of(all, Arrays.copyOf(all, 3), Arrays.copyOfRange(all, 1, all.length));
+        LogitRows[] wanted = {
+                LogitRows.at(0, 2, all.length - 1),
+                LogitRows.every(),
+                LogitRows.last()};
         try (WhisperModel.Encoded enc = model.encode(mel, 3000)) {
             List<WhisperModel.DecoderState> batch = List.of(model.newState(enc), model.newState(enc), model.newState(enc));
             float[][] together = model.decode(batch, tokens, wanted);
             for (int i = 0; i < tokens.size(); i++) {
                 try (WhisperModel.DecoderState alone = model.newState(enc)) {
                     float[] every = model.decode(List.of(alone), List.of(tokens.get(i)),
-                            new io.parley.speech.whisper.model.LogitRows[]{io.parley.speech.whisper.model.LogitRows.every()})[0];
+                            new LogitRows[]{LogitRows.every()})[0];
                     int[] rows = switch (i) {
                         case 0 -> new int[]{0, 2, all.length - 1};
                         case 1 -> new int[]{0, 1, 2};
@@ -392,8 +395,8 @@ class WhisperModelTest {
                     assertEquals(rows.length * vocab, together[i].length, "sequence " + i);
                     for (int r = 0; r < rows.length; r++) {
                         assertClose("sequence " + i + ", row " + rows[r],
-                                java.util.Arrays.copyOfRange(every, rows[r] * vocab, (rows[r] + 1) * vocab),
-                                java.util.Arrays.copyOfRange(together[i], r * vocab, (r + 1) * vocab), 1e-3);
+                                Arrays.copyOfRange(every, rows[r] * vocab, (rows[r] + 1) * vocab),
+                                Arrays.copyOfRange(together[i], r * vocab, (r + 1) * vocab), 1e-3);
                     }
                 }
             }
@@ -445,7 +448,7 @@ class WhisperModelTest {
     @Test
     void withTheLanguageGivenTheTokensBeforeTheTextGoInOnePass() {
         java.util.concurrent.atomic.AtomicInteger passes = new java.util.concurrent.atomic.AtomicInteger();
-        io.parley.speech.whisper.decode.DecoderSteps direct = io.parley.speech.whisper.decode.DecoderSteps.direct(model);
+        DecoderSteps direct = DecoderSteps.direct(model);
         WindowDecoder counted = decoder.withSteps((states, tokens, wanted) -> {
             passes.incrementAndGet();
             return direct.decode(states, tokens, wanted);
@@ -464,7 +467,7 @@ class WhisperModelTest {
                     String what = "prompt " + p.length + ", timestamps " + timestamps;
                     assertEquals("en", detected.language(), what);
                     assertEquals("en", given.language(), what);
-                    assertEquals(java.util.Arrays.toString(detected.tokens()), java.util.Arrays.toString(given.tokens()), what);
+                    assertEquals(Arrays.toString(detected.tokens()), Arrays.toString(given.tokens()), what);
                     assertEquals(detected.noSpeechProb(), given.noSpeechProb(), 1e-4, what);
                     assertEquals(detected.avgLogProb(), given.avgLogProb(), 1e-4, what);
                     assertEquals(detectedPasses - 1, passes.get(), what);

@@ -463,8 +463,8 @@ public final class WhisperModel implements AutoCloseable {
         for (int[] head : heads) {
             if (head.length != 2 || head[0] < 0 || head[0] >= decoderLayers.length || head[1] < 0
                     || head[1] >= dims.heads()) {
-                throw new IllegalArgumentException("no cross-attention head " + java.util.Arrays.toString(head) + " in a model of "
-                        + decoderLayers.length + " layers of " + dims.heads() + " heads");
+                throw new IllegalArgumentException("no cross-attention head " + java.util.Arrays.toString(head)
+                        + " in a model of " + decoderLayers.length + " layers of " + dims.heads() + " heads");
             }
         }
         float[][] weights = new float[heads.length][];
